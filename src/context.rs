@@ -1,0 +1,139 @@
+//! Context around a candidate: word boundaries, the sentence it sits in,
+//! negation and quotation.
+
+use crate::segment::Token;
+use std::ops::Range;
+
+/// Characters that end a sentence or an utterance. Commas do not: a
+/// qualifier earlier in the same sentence still counts.
+fn is_sentence_end(c: char) -> bool {
+    matches!(c, '。' | '！' | '？' | '!' | '?' | '；' | ';' | '\n' | '\r' | '…')
+}
+
+/// Most characters a sentence window reaches on each side of a candidate.
+const SENTENCE_REACH: usize = 80;
+
+/// The sentence around `range`, bounded to `SENTENCE_REACH` chars each side.
+pub(crate) fn sentence_around(text: &str, range: Range<usize>) -> Range<usize> {
+    let mut start = range.start;
+    for (n, c) in text[..range.start].chars().rev().enumerate() {
+        if n >= SENTENCE_REACH || is_sentence_end(c) {
+            break;
+        }
+        start -= c.len_utf8();
+    }
+    let mut end = range.end;
+    for (n, c) in text[range.end..].chars().enumerate() {
+        if n >= SENTENCE_REACH || is_sentence_end(c) {
+            break;
+        }
+        end += c.len_utf8();
+    }
+    start..end
+}
+
+/// A term sits on word boundaries when a token starts where it starts and no
+/// token that starts inside it runs past its end. A term may be the head of a
+/// longer word (最低 in 最低价 is still a claim); it may not be the tail of one
+/// (极品 in 南极|品种) or be glued to the next word (国家级 in 国家|级别).
+pub(crate) fn on_word_boundaries(tokens: &[Token], term: &Range<usize>) -> bool {
+    let starts_a_token = tokens.iter().any(|t| t.range.start == term.start);
+    let tail_glued = tokens
+        .iter()
+        .any(|t| t.range.start > term.start && t.range.start < term.end && t.range.end > term.end);
+    starts_a_token && !tail_glued
+}
+
+/// End of the word a bare term introduces: the token that starts with the
+/// term when it is longer (最好), else the following token (最|霸道).
+pub(crate) fn next_word_end(tokens: &[Token], term: &Range<usize>) -> usize {
+    let Some(head) = tokens.iter().position(|t| t.range.start == term.start) else {
+        return term.end;
+    };
+    let head_end = tokens[head].range.end;
+    if head_end > term.end {
+        return head_end;
+    }
+    match tokens.get(head + 1) {
+        Some(next) if next.range.start == head_end && next.pos != "x" => next.range.end,
+        _ => term.end,
+    }
+}
+
+/// Words that deny the claim right after them (不是最好的).
+const NEGATORS: &[&str] = &[
+    "不是", "并非", "不算", "算不上", "称不上", "谈不上", "不敢说", "不敢称", "不能算",
+];
+
+/// True when a negator ends at most three characters before `start` in the same clause.
+pub(crate) fn is_negated(text: &str, sentence: &Range<usize>, start: usize) -> bool {
+    let before = &text[sentence.start..start];
+    let tail: String = before.chars().rev().take(6).collect::<Vec<_>>().into_iter().rev().collect();
+    NEGATORS.iter().any(|neg| {
+        tail.rfind(neg).is_some_and(|i| {
+            let gap = &tail[i + neg.len()..];
+            gap.chars().count() <= 3 && !gap.chars().any(|c| matches!(c, ',' | '，' | '、'))
+        })
+    })
+}
+
+/// Words that show a quoted phrase is reported or warned against, not claimed.
+const REPORTING: &[&str] = &[
+    "警惕", "谨防", "当心", "小心", "禁止", "不得", "不能说", "不能用", "不要说", "违禁", "极限词",
+    "违规", "违法", "广告法", "处罚", "被罚", "罚款", "举报", "投诉", "虚假宣传", "所谓",
+];
+
+const OPEN_QUOTES: &[char] = &['“', '「', '『', '"', '‘', '《'];
+const CLOSE_QUOTES: &[char] = &['”', '」', '』', '"', '’', '》'];
+
+/// True when `range` sits inside quotation marks in a sentence that reports
+/// or warns against the wording (警惕“全网最低价”).
+pub(crate) fn is_reported(text: &str, sentence: &Range<usize>, range: &Range<usize>) -> bool {
+    let before = &text[sentence.start..range.start];
+    let after = &text[range.end..sentence.end];
+    let open = before.rfind(OPEN_QUOTES);
+    let opened = open.is_some_and(|i| !before[i..].chars().skip(1).any(|c| CLOSE_QUOTES.contains(&c) && c != '"'));
+    let closed = after.contains(CLOSE_QUOTES);
+    if !(opened && closed) {
+        return false;
+    }
+    let sentence_text = &text[sentence.clone()];
+    REPORTING.iter().any(|w| sentence_text.contains(w))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tok(r: Range<usize>) -> Token {
+        Token { range: r, pos: "n".into() }
+    }
+
+    #[test]
+    fn boundaries() {
+        // 南极|品种: 极品 spans bytes 3..9 of "南极品种".
+        let toks = [tok(0..6), tok(6..12)];
+        assert!(!on_word_boundaries(&toks, &(3..9)));
+        // 最低价 as one token: 最低 is its head.
+        let toks = [tok(0..9)];
+        assert!(on_word_boundaries(&toks, &(0..6)));
+        // 国家|级别: 国家级 is glued to 别.
+        let toks = [tok(0..6), tok(6..12)];
+        assert!(!on_word_boundaries(&toks, &(0..9)));
+    }
+
+    #[test]
+    fn negation_and_reporting() {
+        let t = "这不是最好的";
+        let s = 0..t.len();
+        assert!(is_negated(t, &s, t.find("最").unwrap()));
+        let t = "这是最好的";
+        assert!(!is_negated(t, &(0..t.len()), t.find("最").unwrap()));
+        let t = "警惕“全网最低价”等说法";
+        let r = t.find("全网").unwrap()..t.find("”").unwrap();
+        assert!(is_reported(t, &(0..t.len()), &r));
+        let t = "我们是“全网最低价”";
+        let r = t.find("全网").unwrap()..t.find("”").unwrap();
+        assert!(!is_reported(t, &(0..t.len()), &r));
+    }
+}

@@ -1,0 +1,74 @@
+//! Errors raised while loading rules. Scanning itself never fails.
+
+use std::path::PathBuf;
+
+/// Everything that can go wrong while reading, parsing or validating rule files.
+///
+/// Each variant names where the problem is: the rule file (`origin`), the
+/// line where the TOML parser or the validator could place it, and the rule ID.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A rule file or directory could not be read.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file or directory that failed.
+        path: PathBuf,
+        /// The underlying I/O error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A rule file is not valid UTF-8.
+    #[error("{origin}: not valid UTF-8 at byte {byte_offset}")]
+    Utf8 {
+        /// The rule file.
+        origin: String,
+        /// Byte offset of the first invalid sequence.
+        byte_offset: usize,
+    },
+    /// A rule file is not valid TOML or has keys the format does not know.
+    #[error("{origin}:{line}:{column}: {message}")]
+    Parse {
+        /// The rule file.
+        origin: String,
+        /// 1-based line of the problem (0 when the parser gave no position).
+        line: usize,
+        /// 1-based column of the problem (0 when unknown).
+        column: usize,
+        /// What the parser said.
+        message: String,
+    },
+    /// A rule parsed but breaks a rule-file convention (bad ID, empty rule, bad regex…).
+    #[error("{origin}:{line}: rule {rule}: {message}")]
+    InvalidRule {
+        /// The rule file.
+        origin: String,
+        /// 1-based line where the rule starts (0 when unknown).
+        line: usize,
+        /// The rule's ID as written (or `?` when missing).
+        rule: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// Two rules share one ID.
+    #[error("{origin}:{line}: rule {rule}: duplicate ID, first defined in {first_origin}")]
+    DuplicateId {
+        /// The file holding the second definition.
+        origin: String,
+        /// 1-based line of the second definition.
+        line: usize,
+        /// The duplicated ID.
+        rule: String,
+        /// The file holding the first definition.
+        first_origin: String,
+    },
+    /// A scanner option names a rule ID or prefix that no loaded rule has.
+    #[error("no rule matches '{selector}'")]
+    UnknownSelector {
+        /// The ID or prefix given to `select` or `ignore`.
+        selector: String,
+    },
+}
+
+/// Shorthand for results whose error is [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;

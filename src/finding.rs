@@ -1,0 +1,109 @@
+//! What a scan reports: one [`Finding`] per flagged phrase.
+
+use crate::rule::{Category, Severity};
+use serde::Serialize;
+
+/// A half-open range `[start, end)` into the original text, in one unit
+/// (bytes, chars or UTF-16 code units).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct Span {
+    /// First unit of the range.
+    pub start: usize,
+    /// One past the last unit of the range.
+    pub end: usize,
+}
+
+impl Span {
+    /// Length of the range in its unit.
+    pub fn len(&self) -> usize {
+        self.end - self.start
+    }
+
+    /// True when the range is empty.
+    pub fn is_empty(&self) -> bool {
+        self.start == self.end
+    }
+}
+
+/// One flagged phrase.
+///
+/// Every span points into the ORIGINAL text passed to
+/// [`crate::Scanner::scan`], lies on character (and grapheme-cluster)
+/// boundaries, and `&text[span.start..span.end] == matched`.
+///
+/// Serialised field by field:
+///
+/// | field | meaning |
+/// |---|---|
+/// | `rule` | stable rule ID (`ABS001`) |
+/// | `name` | kebab-case rule name |
+/// | `category` | category machine name (`absolute`) |
+/// | `severity` | `info`, `warning` or `error` |
+/// | `span` | `{start, end}` in bytes of the UTF-8 input |
+/// | `char_span` | `{start, end}` in Unicode scalar values |
+/// | `utf16_span` | `{start, end}` in UTF-16 code units (for JavaScript callers) |
+/// | `matched` | the original text of the span |
+/// | `message` | what is wrong, in plain Chinese |
+/// | `basis` | the law and article |
+/// | `suggestion` | a compliant rewording |
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    pub(crate) rule: String,
+    pub(crate) name: String,
+    pub(crate) category: Category,
+    pub(crate) severity: Severity,
+    pub(crate) span: Span,
+    pub(crate) char_span: Span,
+    pub(crate) utf16_span: Span,
+    pub(crate) matched: String,
+    pub(crate) message: String,
+    pub(crate) basis: String,
+    pub(crate) suggestion: String,
+}
+
+impl Finding {
+    /// Stable rule ID, e.g. `ABS001`.
+    pub fn rule_id(&self) -> &str {
+        &self.rule
+    }
+    /// Kebab-case rule name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+    /// The rule's category.
+    pub fn category(&self) -> Category {
+        self.category
+    }
+    /// Severity after context (qualifiers, negation, quotation) was weighed.
+    pub fn severity(&self) -> Severity {
+        self.severity
+    }
+    /// Byte range in the original text.
+    pub fn span(&self) -> Span {
+        self.span
+    }
+    /// Range in chars (Unicode scalar values) of the original text.
+    pub fn char_span(&self) -> Span {
+        self.char_span
+    }
+    /// Range in UTF-16 code units of the original text.
+    pub fn utf16_span(&self) -> Span {
+        self.utf16_span
+    }
+    /// The original text of the span.
+    pub fn matched(&self) -> &str {
+        &self.matched
+    }
+    /// What is wrong.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+    /// The legal basis.
+    pub fn basis(&self) -> &str {
+        &self.basis
+    }
+    /// A compliant rewording.
+    pub fn suggestion(&self) -> &str {
+        &self.suggestion
+    }
+}

@@ -1,0 +1,25 @@
+#![doc = include_str!("../README.md")]
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+mod context;
+mod engine;
+mod error;
+mod finding;
+mod normalize;
+mod rule;
+mod ruleset;
+mod scanner;
+mod segment;
+
+pub use error::{Error, Result};
+pub use finding::{Finding, Span};
+pub use rule::{Boundary, Category, CategoryExemptions, Extend, Rule, RuleDocs, RuleTests, Severity};
+pub use ruleset::RuleSet;
+pub use scanner::{Scanner, ScannerBuilder};
+
+/// Loads the shared segmenter's dictionary now rather than on the first scan
+/// that needs it (about 100 ms, once per process).
+pub fn warm_up() {
+    let _ = segment::jieba();
+}

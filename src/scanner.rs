@@ -1,0 +1,498 @@
+//! `Scanner`: the pipeline from raw text to findings.
+
+use crate::context::{is_negated, is_reported, next_word_end, on_word_boundaries, sentence_around};
+use crate::engine::dict::{Dict, DictBuilder, Hit, Use};
+use crate::engine::pattern::Patterns;
+use crate::error::{Error, Result};
+use crate::finding::{Finding, Span};
+use crate::normalize::{normalize_term, Normalized};
+use crate::rule::{Boundary, Category, Extend, Rule, Severity};
+use crate::ruleset::{compile, selector_category, selector_matches, RuleSet};
+use crate::segment::{run_around, tokens, Token};
+use aho_corasick::AhoCorasick;
+use regex::Regex;
+use std::ops::Range;
+use std::sync::Arc;
+use unicode_segmentation::GraphemeCursor;
+
+/// Texts longer than this are scanned in pieces cut at line or sentence ends,
+/// so memory stays proportional to the piece, not the input.
+const CHUNK: usize = 256 * 1024;
+
+/// Finds rule violations in text. Built once, shared freely: it is
+/// `Send + Sync`, and cloning it is cheap (an `Arc` inside).
+///
+/// ```
+/// let scanner = adcop::Scanner::new();
+/// let findings = scanner.scan("家人们，这是全网最低价！开封后最好冷藏。");
+/// assert_eq!(findings.len(), 1);
+/// assert_eq!(findings[0].matched(), "全网最低价");
+/// ```
+#[derive(Debug, Clone)]
+pub struct Scanner {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    rules: Vec<CompiledRule>,
+    dict: Dict,
+    patterns: Patterns,
+    category_exempt_res: Vec<(Category, Regex)>,
+    allow: Option<AhoCorasick>,
+    min_severity: Severity,
+    ruleset: RuleSet,
+}
+
+#[derive(Debug)]
+struct CompiledRule {
+    rule: Rule,
+    exempt_re: Option<Regex>,
+    qualifier_re: Option<Regex>,
+}
+
+/// Configures and builds a [`Scanner`].
+#[derive(Debug, Clone, Default)]
+pub struct ScannerBuilder {
+    rules: Option<RuleSet>,
+    min_severity: Option<Severity>,
+    select: Vec<String>,
+    ignore: Vec<String>,
+    allow: Vec<String>,
+}
+
+impl ScannerBuilder {
+    /// Adds a rule set. Called more than once, the sets are merged (duplicate
+    /// IDs fail at `build`). Without any call, the built-in pack is used.
+    pub fn rules(mut self, set: RuleSet) -> Self {
+        self.rules = Some(match self.rules.take() {
+            None => set,
+            Some(prev) => match prev.clone().merge(set.clone()) {
+                Ok(merged) => merged,
+                // Keep both so `build` reports the duplicate.
+                Err(_) => {
+                    let mut both = prev;
+                    both.rules.extend(set.rules);
+                    both.exemptions.extend(set.exemptions);
+                    both
+                }
+            },
+        });
+        self
+    }
+
+    /// Drops findings below this severity (default: report everything).
+    pub fn min_severity(mut self, severity: Severity) -> Self {
+        self.min_severity = Some(severity);
+        self
+    }
+
+    /// Keeps only rules whose ID starts with `selector` (`ABS`, `ABS001`) or
+    /// whose category is named `selector` (`absolute`). May be called repeatedly.
+    pub fn select(mut self, selector: impl Into<String>) -> Self {
+        self.select.push(selector.into());
+        self
+    }
+
+    /// Drops rules selected the same way as [`ScannerBuilder::select`].
+    pub fn ignore(mut self, selector: impl Into<String>) -> Self {
+        self.ignore.push(selector.into());
+        self
+    }
+
+    /// Declares phrases fine (brand and product names such as 第一坊 or
+    /// 至尊披萨): any finding inside an occurrence of one is dropped.
+    pub fn allow<I, S>(mut self, phrases: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        self.allow
+            .extend(phrases.into_iter().map(|p| p.as_ref().trim().to_string()).filter(|p| !p.is_empty()));
+        self
+    }
+
+    /// Compiles the scanner. Fails on duplicate rule IDs or a selector that
+    /// names no rule.
+    pub fn build(self) -> Result<Scanner> {
+        let set = match self.rules {
+            Some(set) => RuleSet::empty().merge(set)?,
+            None => RuleSet::builtin(),
+        };
+        let matches = |sel: &str, rule: &Rule| {
+            selector_matches(sel, &rule.id) || selector_category(sel) == Some(rule.category)
+        };
+        for sel in self.select.iter().chain(&self.ignore) {
+            if !set.rules().any(|r| matches(sel, r)) {
+                return Err(Error::UnknownSelector {
+                    selector: sel.clone(),
+                });
+            }
+        }
+        let chosen: Vec<&Rule> = set
+            .rules()
+            .filter(|r| self.select.is_empty() || self.select.iter().any(|s| matches(s, r)))
+            .filter(|r| !self.ignore.iter().any(|s| matches(s, r)))
+            .collect();
+
+        let mut dict = DictBuilder::default();
+        let mut pattern_rules = Vec::new();
+        let mut rules = Vec::with_capacity(chosen.len());
+        for (i, rule) in chosen.into_iter().enumerate() {
+            let i = i as u32;
+            for t in &rule.terms {
+                dict.add(t, Use::Term(i));
+            }
+            for p in &rule.exempt {
+                dict.add(p, Use::Exempt(i));
+            }
+            for p in &rule.qualifiers {
+                dict.add(p, Use::Qualifier(i));
+            }
+            // Patterns were validated at load time; a failure here means the
+            // set was built by hand, so report it the same way.
+            let re = |p: &Option<String>| -> Result<Option<Regex>> {
+                p.as_deref()
+                    .map(|p| {
+                        compile(p).map_err(|message| Error::InvalidRule {
+                            origin: "<scanner>".into(),
+                            line: 0,
+                            rule: rule.id.clone(),
+                            message,
+                        })
+                    })
+                    .transpose()
+            };
+            if let Some(p) = re(&rule.pattern)? {
+                pattern_rules.push((i, p));
+            }
+            rules.push(CompiledRule {
+                exempt_re: re(&rule.exempt_pattern)?,
+                qualifier_re: re(&rule.qualifier_pattern)?,
+                rule: rule.clone(),
+            });
+        }
+        let mut category_exempt_res = Vec::new();
+        for ex in set.exemptions() {
+            for p in &ex.phrases {
+                dict.add(p, Use::CategoryExempt(ex.category));
+            }
+            for p in &ex.patterns {
+                let re = compile(p).map_err(|message| Error::InvalidRule {
+                    origin: "<scanner>".into(),
+                    line: 0,
+                    rule: format!("[[exemptions]] {}", ex.category),
+                    message,
+                })?;
+                category_exempt_res.push((ex.category, re));
+            }
+        }
+        let allow_phrases: Vec<String> = self.allow.iter().map(|p| normalize_term(p)).collect();
+        let allow = if allow_phrases.is_empty() {
+            None
+        } else {
+            AhoCorasick::new(&allow_phrases).ok()
+        };
+        Ok(Scanner {
+            inner: Arc::new(Inner {
+                rules,
+                dict: dict.build(),
+                patterns: Patterns::new(pattern_rules),
+                category_exempt_res,
+                allow,
+                min_severity: self.min_severity.unwrap_or(Severity::Info),
+                ruleset: set,
+            }),
+        })
+    }
+}
+
+/// A candidate that survived exemptions and boundary checks.
+#[derive(Debug, Clone)]
+struct Candidate {
+    rule: u32,
+    /// Byte range in the normalised chunk (after extension).
+    range: Range<usize>,
+    /// Length of the rule term or pattern match that started it, in bytes:
+    /// between overlapping findings the longer term wins.
+    term_len: usize,
+    severity: Severity,
+}
+
+impl Default for Scanner {
+    fn default() -> Self {
+        Scanner::new()
+    }
+}
+
+impl Scanner {
+    /// A scanner with the built-in rule pack and default options.
+    pub fn new() -> Scanner {
+        Scanner::builder()
+            .build()
+            .unwrap_or_else(|e| panic!("built-in rule pack is broken: {e}"))
+    }
+
+    /// Starts configuring a scanner.
+    pub fn builder() -> ScannerBuilder {
+        ScannerBuilder::default()
+    }
+
+    /// The rules this scanner was built from (before `select`/`ignore`).
+    pub fn rule_set(&self) -> &RuleSet {
+        &self.inner.ruleset
+    }
+
+    /// The rules this scanner applies.
+    pub fn active_rules(&self) -> impl Iterator<Item = &Rule> {
+        self.inner.rules.iter().map(|r| &r.rule)
+    }
+
+    /// Scans `text` and returns its findings, sorted by position. Never fails.
+    pub fn scan(&self, text: &str) -> Vec<Finding> {
+        let mut findings = Vec::new();
+        let mut offset = 0;
+        while offset < text.len() {
+            let end = chunk_end(text, offset);
+            self.scan_chunk(text, offset..end, &mut findings);
+            offset = end;
+        }
+        findings.sort_by(|a, b| {
+            (a.span.start, a.span.end, &a.rule).cmp(&(b.span.start, b.span.end, &b.rule))
+        });
+        fill_unit_offsets(text, &mut findings);
+        findings
+    }
+
+    fn scan_chunk(&self, text: &str, chunk: Range<usize>, out: &mut Vec<Finding>) {
+        let inner = &*self.inner;
+        let original = &text[chunk.clone()];
+        let norm = Normalized::new(original);
+        let n = norm.text();
+
+        let mut hits: Vec<Hit> = Vec::new();
+        inner.dict.hits(n, &mut hits);
+        let mut terms: Vec<(u32, Range<usize>)> = hits
+            .iter()
+            .filter_map(|h| match h.what {
+                Use::Term(r) => Some((r, h.start..h.end)),
+                _ => None,
+            })
+            .collect();
+        inner.patterns.find(n, |r, s, e| terms.push((r, s..e)));
+        if terms.is_empty() {
+            return;
+        }
+
+        let mut token_cache: Vec<(Range<usize>, Vec<Token>)> = Vec::new();
+        let mut candidates = Vec::new();
+        for (rule_idx, term) in terms {
+            if let Some(c) = self.judge(n, &hits, rule_idx, term, &mut token_cache) {
+                candidates.push(c);
+            }
+        }
+        drop_contained(&mut candidates);
+
+        let allowed: Vec<Range<usize>> = inner
+            .allow
+            .as_ref()
+            .map(|ac| ac.find_overlapping_iter(n).map(|m| m.start()..m.end()).collect())
+            .unwrap_or_default();
+
+        for c in candidates {
+            if allowed.iter().any(|a| a.start <= c.range.start && a.end >= c.range.end) {
+                continue;
+            }
+            let (s, e) = norm.to_original(c.range.start, c.range.end);
+            let (s, e) = grapheme_bounds(text, chunk.start + s, chunk.start + e);
+            let rule = &inner.rules[c.rule as usize].rule;
+            let matched = text[s..e].to_string();
+            out.push(Finding {
+                rule: rule.id.clone(),
+                name: rule.name.clone(),
+                category: rule.category,
+                severity: c.severity,
+                span: Span { start: s, end: e },
+                char_span: Span { start: 0, end: 0 },
+                utf16_span: Span { start: 0, end: 0 },
+                message: rule.message.replace("{matched}", &matched),
+                matched,
+                basis: rule.basis.clone(),
+                suggestion: rule.suggestion.replace("{matched}", &text[s..e]),
+            });
+        }
+    }
+
+    /// Decides whether one term match is a finding, and at what severity.
+    fn judge(
+        &self,
+        n: &str,
+        hits: &[Hit],
+        rule_idx: u32,
+        term: Range<usize>,
+        token_cache: &mut Vec<(Range<usize>, Vec<Token>)>,
+    ) -> Option<Candidate> {
+        let inner = &*self.inner;
+        let compiled = &inner.rules[rule_idx as usize];
+        let rule = &compiled.rule;
+        let covers = |r: &Range<usize>| r.start <= term.start && r.end >= term.end;
+        let exempted = hits.iter().any(|h| {
+            let applies = match h.what {
+                Use::Exempt(r) => r == rule_idx,
+                Use::CategoryExempt(c) => c == rule.category,
+                _ => false,
+            };
+            applies && covers(&(h.start..h.end))
+        });
+        if exempted {
+            return None;
+        }
+
+        let check_boundary = match rule.boundary {
+            Boundary::Auto => n[term.clone()].chars().count() <= 2,
+            Boundary::Always => true,
+            Boundary::Never => false,
+        };
+        let mut end = term.end;
+        if check_boundary || rule.extend == Extend::NextWord {
+            let run = run_around(n, term.clone());
+            let toks = match token_cache.iter().position(|(r, _)| *r == run) {
+                Some(i) => &token_cache[i].1,
+                None => {
+                    token_cache.push((run.clone(), tokens(n, run)));
+                    &token_cache[token_cache.len() - 1].1
+                }
+            };
+            if check_boundary && !on_word_boundaries(toks, &term) {
+                return None;
+            }
+            if rule.extend == Extend::NextWord {
+                end = next_word_end(toks, &term);
+            }
+        }
+
+        let sentence = sentence_around(n, term.start..end);
+        let sentence_text = &n[sentence.clone()];
+        let exempt_by_pattern = |re: &Regex| {
+            re.find_iter(sentence_text)
+                .any(|m| covers(&(sentence.start + m.start()..sentence.start + m.end())))
+        };
+        if compiled.exempt_re.as_ref().is_some_and(exempt_by_pattern)
+            || inner
+                .category_exempt_res
+                .iter()
+                .any(|(c, re)| *c == rule.category && exempt_by_pattern(re))
+        {
+            return None;
+        }
+
+        let mut severity = rule.severity;
+        let qualified = hits.iter().any(|h| {
+            h.what == Use::Qualifier(rule_idx) && h.start >= sentence.start && h.end <= sentence.end
+        }) || compiled.qualifier_re.as_ref().is_some_and(|re| re.is_match(sentence_text));
+        if qualified {
+            severity = severity.min(rule.qualified);
+        }
+        if is_negated(n, &sentence, term.start) {
+            severity = severity.lowered();
+        }
+        if is_reported(n, &sentence, &(term.start..end)) {
+            severity = Severity::Info;
+        }
+        if severity < inner.min_severity {
+            return None;
+        }
+        Some(Candidate {
+            rule: rule_idx,
+            term_len: term.len(),
+            range: term.start..end,
+            severity,
+        })
+    }
+}
+
+/// Keeps one finding per stretch of text: a candidate inside a longer one is
+/// dropped (全网最低价 over 最低); on equal spans the longer term, then the
+/// earlier rule, wins.
+fn drop_contained(cands: &mut Vec<Candidate>) {
+    cands.sort_by(|a, b| {
+        (a.range.start, std::cmp::Reverse(a.range.end), std::cmp::Reverse(a.term_len), a.rule).cmp(&(
+            b.range.start,
+            std::cmp::Reverse(b.range.end),
+            std::cmp::Reverse(b.term_len),
+            b.rule,
+        ))
+    });
+    let mut kept: Vec<Candidate> = Vec::with_capacity(cands.len());
+    for c in cands.drain(..) {
+        // Sorted by start, then longest first: only kept spans can contain `c`.
+        let inside = kept
+            .iter()
+            .rev()
+            .take_while(|k| k.range.end > c.range.start || k.range.start == c.range.start)
+            .any(|k| k.range.start <= c.range.start && k.range.end >= c.range.end);
+        if !inside {
+            kept.push(c);
+        }
+    }
+    *cands = kept;
+}
+
+/// Where the chunk starting at `start` should end: within `CHUNK` bytes, just
+/// after a line end or sentence end when there is one, else at a char boundary.
+fn chunk_end(text: &str, start: usize) -> usize {
+    let hard = start + CHUNK;
+    if hard >= text.len() {
+        return text.len();
+    }
+    let mut cut = hard;
+    while !text.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    let window = &text[start..cut];
+    let soft = window
+        .rfind('\n')
+        .map(|i| start + i + 1)
+        .or_else(|| window.rfind('。').map(|i| start + i + '。'.len_utf8()));
+    match soft {
+        Some(s) if s > start + CHUNK / 2 => s,
+        _ => cut,
+    }
+}
+
+/// Widens a byte range to grapheme-cluster boundaries so a span never splits
+/// a keycap, an emoji sequence or a base letter from its combining marks.
+fn grapheme_bounds(text: &str, start: usize, end: usize) -> (usize, usize) {
+    let mut s = start;
+    let mut cursor = GraphemeCursor::new(s, text.len(), true);
+    if !cursor.is_boundary(text, 0).unwrap_or(true) {
+        s = cursor.prev_boundary(text, 0).ok().flatten().unwrap_or(s);
+    }
+    let mut e = end;
+    let mut cursor = GraphemeCursor::new(e, text.len(), true);
+    if !cursor.is_boundary(text, 0).unwrap_or(true) {
+        e = cursor.next_boundary(text, 0).ok().flatten().unwrap_or(e);
+    }
+    (s, e.max(s))
+}
+
+/// Fills char and UTF-16 spans from byte spans, in one pass over the text
+/// (findings are sorted by start).
+fn fill_unit_offsets(text: &str, findings: &mut [Finding]) {
+    let (mut pos, mut chars, mut units) = (0usize, 0usize, 0usize);
+    for f in findings.iter_mut() {
+        let gap = &text[pos..f.span.start];
+        chars += gap.chars().count();
+        units += gap.encode_utf16().count();
+        pos = f.span.start;
+        let body = &text[f.span.start..f.span.end];
+        f.char_span = Span {
+            start: chars,
+            end: chars + body.chars().count(),
+        };
+        f.utf16_span = Span {
+            start: units,
+            end: units + body.encode_utf16().count(),
+        };
+    }
+}
