@@ -7,7 +7,10 @@ use std::ops::Range;
 /// Characters that end a sentence or an utterance. Commas do not: a
 /// qualifier earlier in the same sentence still counts.
 fn is_sentence_end(c: char) -> bool {
-    matches!(c, '。' | '！' | '？' | '!' | '?' | '；' | ';' | '\n' | '\r' | '…')
+    matches!(
+        c,
+        '。' | '！' | '？' | '!' | '?' | '；' | ';' | '\n' | '\r' | '…'
+    )
 }
 
 /// Most characters a sentence window reaches on each side of a candidate.
@@ -60,15 +63,77 @@ pub(crate) fn next_word_end(tokens: &[Token], term: &Range<usize>) -> usize {
     }
 }
 
+/// Characters that end a clause: sentence ends plus commas and enumeration marks.
+fn is_clause_end(c: char) -> bool {
+    is_sentence_end(c) || matches!(c, '，' | ',' | '、' | '：' | ':')
+}
+
+/// Most characters a clause window reaches on each side of a candidate.
+const CLAUSE_REACH: usize = 32;
+
+/// The clause around `range`, bounded to `CLAUSE_REACH` chars each side.
+pub(crate) fn clause_around(text: &str, range: Range<usize>) -> Range<usize> {
+    let mut start = range.start;
+    for (n, c) in text[..range.start].chars().rev().enumerate() {
+        if n >= CLAUSE_REACH || is_clause_end(c) {
+            break;
+        }
+        start -= c.len_utf8();
+    }
+    let mut end = range.end;
+    for (n, c) in text[range.end..].chars().enumerate() {
+        if n >= CLAUSE_REACH || is_clause_end(c) {
+            break;
+        }
+        end += c.len_utf8();
+    }
+    start..end
+}
+
+/// Verbs that make the place before them the subject of what follows.
+const COPULAS: &[&str] = &["是", "为", "成为", "跻身", "堪称", "号称", "作为", "乃", "列为"];
+
+/// True when the claim describes a place rather than goods (guideline item
+/// 五(三)): a place name is the subject (丹阳是全国最大的眼镜基地) or the thing
+/// ranked (排名第一的广东). `tokens` are the clause's, with offsets into `text`.
+pub(crate) fn is_about_a_place(text: &str, tokens: &[Token], claim: &Range<usize>) -> bool {
+    let word = |t: &Token| &text[t.range.clone()];
+    let is_place = |t: &Token| t.pos == "ns";
+    // A place, then a copula, then at most three tokens, then the claim.
+    let before: Vec<&Token> = tokens.iter().filter(|t| t.range.end <= claim.start).collect();
+    let subject = before.iter().rposition(|t| COPULAS.contains(&word(t))).is_some_and(|cop| {
+        before.len() - cop <= 4 && cop > 0 && is_place(before[cop - 1])
+    });
+    // The claim, 的, then a place.
+    let after: Vec<&Token> = tokens.iter().filter(|t| t.range.start >= claim.end).take(2).collect();
+    let ranked = after.len() == 2 && word(after[0]) == "的" && is_place(after[1]);
+    subject || ranked
+}
+
 /// Words that deny the claim right after them (不是最好的).
 const NEGATORS: &[&str] = &[
-    "不是", "并非", "不算", "算不上", "称不上", "谈不上", "不敢说", "不敢称", "不能算",
+    "不是",
+    "并非",
+    "不算",
+    "算不上",
+    "称不上",
+    "谈不上",
+    "不敢说",
+    "不敢称",
+    "不能算",
 ];
 
 /// True when a negator ends at most three characters before `start` in the same clause.
 pub(crate) fn is_negated(text: &str, sentence: &Range<usize>, start: usize) -> bool {
     let before = &text[sentence.start..start];
-    let tail: String = before.chars().rev().take(6).collect::<Vec<_>>().into_iter().rev().collect();
+    let tail: String = before
+        .chars()
+        .rev()
+        .take(6)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
     NEGATORS.iter().any(|neg| {
         tail.rfind(neg).is_some_and(|i| {
             let gap = &tail[i + neg.len()..];
@@ -79,8 +144,27 @@ pub(crate) fn is_negated(text: &str, sentence: &Range<usize>, start: usize) -> b
 
 /// Words that show a quoted phrase is reported or warned against, not claimed.
 const REPORTING: &[&str] = &[
-    "警惕", "谨防", "当心", "小心", "禁止", "不得", "不能说", "不能用", "不要说", "违禁", "极限词",
-    "违规", "违法", "广告法", "处罚", "被罚", "罚款", "举报", "投诉", "虚假宣传", "所谓",
+    "警惕",
+    "谨防",
+    "当心",
+    "小心",
+    "禁止",
+    "不得",
+    "不能说",
+    "不能用",
+    "不要说",
+    "违禁",
+    "极限词",
+    "违规",
+    "违法",
+    "广告法",
+    "处罚",
+    "被罚",
+    "罚款",
+    "举报",
+    "投诉",
+    "虚假宣传",
+    "所谓",
 ];
 
 const OPEN_QUOTES: &[char] = &['“', '「', '『', '"', '‘', '《'];
@@ -92,7 +176,12 @@ pub(crate) fn is_reported(text: &str, sentence: &Range<usize>, range: &Range<usi
     let before = &text[sentence.start..range.start];
     let after = &text[range.end..sentence.end];
     let open = before.rfind(OPEN_QUOTES);
-    let opened = open.is_some_and(|i| !before[i..].chars().skip(1).any(|c| CLOSE_QUOTES.contains(&c) && c != '"'));
+    let opened = open.is_some_and(|i| {
+        !before[i..]
+            .chars()
+            .skip(1)
+            .any(|c| CLOSE_QUOTES.contains(&c) && c != '"')
+    });
     let closed = after.contains(CLOSE_QUOTES);
     if !(opened && closed) {
         return false;
@@ -103,10 +192,27 @@ pub(crate) fn is_reported(text: &str, sentence: &Range<usize>, range: &Range<usi
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn places_are_not_goods() {
+        let toks = |t: &str| crate::segment::tokens(t, 0..t.len());
+        let t = "丹阳是全国最大的眼镜基地";
+        let c = t.find("最大").unwrap()..t.find("最大").unwrap() + 6;
+        assert!(is_about_a_place(t, &toks(t), &c));
+        let t = "超越去年排名第一的广东";
+        let c = t.find("排名").unwrap()..t.find("的").unwrap();
+        assert!(is_about_a_place(t, &toks(t), &c));
+        let t = "我们店是全国最大的";
+        let c = t.find("最大").unwrap()..t.find("最大").unwrap() + 6;
+        assert!(!is_about_a_place(t, &toks(t), &c));
+    }
+
     use super::*;
 
     fn tok(r: Range<usize>) -> Token {
-        Token { range: r, pos: "n".into() }
+        Token {
+            range: r,
+            pos: "n".into(),
+        }
     }
 
     #[test]

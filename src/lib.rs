@@ -14,7 +14,9 @@ mod segment;
 
 pub use error::{Error, Result};
 pub use finding::{Finding, Span};
-pub use rule::{Boundary, Category, CategoryExemptions, Extend, Rule, RuleDocs, RuleTests, Severity};
+pub use rule::{
+    Boundary, Category, CategoryExemptions, Extend, Rule, RuleDocs, RuleTests, Severity,
+};
 pub use ruleset::RuleSet;
 pub use scanner::{Scanner, ScannerBuilder};
 

@@ -40,6 +40,13 @@ fn needs_folding(text: &str) -> bool {
     false
 }
 
+/// Normalises a rule regex: full-width characters fold like text does, but
+/// ASCII is left alone, since upper case carries meaning in regex syntax
+/// (`\P{Han}`, `\S`). Patterns must spell ASCII letters in lower case.
+pub(crate) fn normalize_pattern(pattern: &str) -> String {
+    pattern.chars().map(|c| if c.is_ascii() { c } else { fold(c) }).collect()
+}
+
 /// Normalises a rule term or phrase the same way the scanner normalises text.
 pub(crate) fn normalize_term(term: &str) -> String {
     term.chars().map(fold).collect()
@@ -104,15 +111,20 @@ impl<'a> Normalized<'a> {
             return (s, s);
         }
         let first = map.partition_point(|e| (e.norm as usize) < start);
-        let last = map.partition_point(|e| (e.norm as usize) < end).saturating_sub(1);
-        let s = map.get(first).map_or(self.orig_len(map), |e| e.orig_start as usize);
+        let last = map
+            .partition_point(|e| (e.norm as usize) < end)
+            .saturating_sub(1);
+        let s = map
+            .get(first)
+            .map_or(self.orig_len(map), |e| e.orig_start as usize);
         let e = map.get(last).map_or(s, |e| e.orig_end as usize);
         (s, e.max(s))
     }
 
     fn orig_at(&self, map: &[MapEntry], pos: usize) -> usize {
         let i = map.partition_point(|e| (e.norm as usize) < pos);
-        map.get(i).map_or(self.orig_len(map), |e| e.orig_start as usize)
+        map.get(i)
+            .map_or(self.orig_len(map), |e| e.orig_start as usize)
     }
 
     fn orig_len(&self, map: &[MapEntry]) -> usize {
@@ -126,7 +138,7 @@ mod tests {
 
     #[test]
     fn identity_when_nothing_to_fold() {
-        let n = Normalized::new("全网最低价，最后三单");
+        let n = Normalized::new("全网最低价。最后三单");
         assert!(n.map.is_none());
         assert_eq!(n.to_original(3, 9), (3, 9));
     }
@@ -142,6 +154,11 @@ mod tests {
         let t = n.text().find("top").unwrap();
         let (a, b) = n.to_original(t, t + 3);
         assert_eq!(&s[a..b], "Top");
+    }
+
+    #[test]
+    fn patterns_fold_full_width_but_keep_ascii_case() {
+        assert_eq!(normalize_pattern(r"[^，。]\P{Han}Ａ"), r"[^,。]\P{Han}a");
     }
 
     #[test]

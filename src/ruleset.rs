@@ -1,7 +1,7 @@
 //! Loading and validating rule packs: the built-in one and users' own.
 
 use crate::error::{Error, Result};
-use crate::normalize::normalize_term;
+use crate::normalize::{normalize_pattern, normalize_term};
 use crate::rule::{Category, CategoryExemptions, Rule};
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -13,7 +13,10 @@ pub(crate) const REGEX_SIZE_LIMIT: usize = 2 * 1024 * 1024;
 
 /// The built-in rule files, embedded at compile time.
 const BUILTIN: &[(&str, &str)] = &[
-    ("rules/absolute.toml", include_str!("../rules/absolute.toml")),
+    (
+        "rules/absolute.toml",
+        include_str!("../rules/absolute.toml"),
+    ),
     ("rules/price.toml", include_str!("../rules/price.toml")),
 ];
 
@@ -74,10 +77,7 @@ impl RuleSet {
     /// Parses and validates one rule file's text. `origin` names it in errors.
     pub fn from_toml(origin: &str, text: &str) -> Result<RuleSet> {
         let file: RuleFile = toml::from_str(text).map_err(|e| {
-            let (line, column) = e
-                .span()
-                .map(|s| line_col(text, s.start))
-                .unwrap_or((0, 0));
+            let (line, column) = e.span().map(|s| line_col(text, s.start)).unwrap_or((0, 0));
             Error::Parse {
                 origin: origin.to_string(),
                 line,
@@ -217,8 +217,9 @@ fn line_col(text: &str, offset: usize) -> (usize, usize) {
     (line, col)
 }
 
+/// Compiles a rule regex against normalised text (see [`normalize_pattern`]).
 pub(crate) fn compile(pattern: &str) -> std::result::Result<regex::Regex, String> {
-    regex::RegexBuilder::new(pattern)
+    regex::RegexBuilder::new(&normalize_pattern(pattern))
         .size_limit(REGEX_SIZE_LIMIT)
         .dfa_size_limit(REGEX_SIZE_LIMIT)
         .build()
@@ -239,21 +240,31 @@ fn clean_phrases(phrases: &[String]) -> Vec<String> {
 
 fn is_kebab(name: &str) -> bool {
     !name.is_empty()
-        && name
-            .split('-')
-            .all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))
+        && name.split('-').all(|part| {
+            !part.is_empty()
+                && part
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        })
 }
 
 fn validate(rule: &mut Rule, origin: &str, line: usize) -> Result<()> {
     let fail = |message: String| Error::InvalidRule {
         origin: origin.to_string(),
         line,
-        rule: if rule.id.is_empty() { "?".into() } else { rule.id.clone() },
+        rule: if rule.id.is_empty() {
+            "?".into()
+        } else {
+            rule.id.clone()
+        },
         message,
     };
     let prefix = rule.category.prefix();
     let digits = rule.id.get(3..).unwrap_or("");
-    if !rule.id.starts_with(prefix) || digits.len() != 3 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+    if !rule.id.starts_with(prefix)
+        || digits.len() != 3
+        || !digits.bytes().all(|b| b.is_ascii_digit())
+    {
         return Err(fail(format!(
             "ID must be the {} prefix '{prefix}' and three digits (e.g. {prefix}001)",
             rule.category

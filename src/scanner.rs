@@ -1,6 +1,9 @@
 //! `Scanner`: the pipeline from raw text to findings.
 
-use crate::context::{is_negated, is_reported, next_word_end, on_word_boundaries, sentence_around};
+use crate::context::{
+    clause_around, is_about_a_place, is_negated, is_reported, next_word_end, on_word_boundaries,
+    sentence_around,
+};
 use crate::engine::dict::{Dict, DictBuilder, Hit, Use};
 use crate::engine::pattern::Patterns;
 use crate::error::{Error, Result};
@@ -107,8 +110,12 @@ impl ScannerBuilder {
         I: IntoIterator<Item = S>,
         S: AsRef<str>,
     {
-        self.allow
-            .extend(phrases.into_iter().map(|p| p.as_ref().trim().to_string()).filter(|p| !p.is_empty()));
+        self.allow.extend(
+            phrases
+                .into_iter()
+                .map(|p| p.as_ref().trim().to_string())
+                .filter(|p| !p.is_empty()),
+        );
         self
     }
 
@@ -296,11 +303,18 @@ impl Scanner {
         let allowed: Vec<Range<usize>> = inner
             .allow
             .as_ref()
-            .map(|ac| ac.find_overlapping_iter(n).map(|m| m.start()..m.end()).collect())
+            .map(|ac| {
+                ac.find_overlapping_iter(n)
+                    .map(|m| m.start()..m.end())
+                    .collect()
+            })
             .unwrap_or_default();
 
         for c in candidates {
-            if allowed.iter().any(|a| a.start <= c.range.start && a.end >= c.range.end) {
+            if allowed
+                .iter()
+                .any(|a| a.start <= c.range.start && a.end >= c.range.end)
+            {
                 continue;
             }
             let (s, e) = norm.to_original(c.range.start, c.range.end);
@@ -389,12 +403,21 @@ impl Scanner {
         let mut severity = rule.severity;
         let qualified = hits.iter().any(|h| {
             h.what == Use::Qualifier(rule_idx) && h.start >= sentence.start && h.end <= sentence.end
-        }) || compiled.qualifier_re.as_ref().is_some_and(|re| re.is_match(sentence_text));
+        }) || compiled
+            .qualifier_re
+            .as_ref()
+            .is_some_and(|re| re.is_match(sentence_text));
         if qualified {
             severity = severity.min(rule.qualified);
         }
         if is_negated(n, &sentence, term.start) {
             severity = severity.lowered();
+        }
+        if severity > Severity::Info {
+            let clause = clause_around(n, term.start..end);
+            if is_about_a_place(n, &tokens(n, clause), &(term.start..end)) {
+                severity = Severity::Info;
+            }
         }
         if is_reported(n, &sentence, &(term.start..end)) {
             severity = Severity::Info;
@@ -416,12 +439,18 @@ impl Scanner {
 /// earlier rule, wins.
 fn drop_contained(cands: &mut Vec<Candidate>) {
     cands.sort_by(|a, b| {
-        (a.range.start, std::cmp::Reverse(a.range.end), std::cmp::Reverse(a.term_len), a.rule).cmp(&(
-            b.range.start,
-            std::cmp::Reverse(b.range.end),
-            std::cmp::Reverse(b.term_len),
-            b.rule,
-        ))
+        (
+            a.range.start,
+            std::cmp::Reverse(a.range.end),
+            std::cmp::Reverse(a.term_len),
+            a.rule,
+        )
+            .cmp(&(
+                b.range.start,
+                std::cmp::Reverse(b.range.end),
+                std::cmp::Reverse(b.term_len),
+                b.rule,
+            ))
     });
     let mut kept: Vec<Candidate> = Vec::with_capacity(cands.len());
     for c in cands.drain(..) {
