@@ -49,19 +49,29 @@ pub(crate) fn on_word_boundaries(tokens: &[Token], term: &Range<usize>) -> bool 
 
 /// End of the word a bare term introduces: the token that starts with the
 /// term when it is longer (最好), else the following token (最|霸道).
-pub(crate) fn next_word_end(tokens: &[Token], term: &Range<usize>) -> usize {
+pub(crate) fn next_word_end(text: &str, tokens: &[Token], term: &Range<usize>) -> usize {
     let Some(head) = tokens.iter().position(|t| t.range.start == term.start) else {
         return term.end;
     };
-    let head_end = tokens[head].range.end;
-    if head_end > term.end {
-        return head_end;
+    let mut end = tokens[head].range.end;
+    if end > term.end && !LINKS.contains(&&text[term.end..end]) {
+        return end;
     }
-    match tokens.get(head + 1) {
-        Some(next) if next.range.start == head_end && next.pos != "x" => next.range.end,
-        _ => term.end,
+    // Step over linking words (最为|基础, 最|最|好) to the word that carries the claim.
+    for next in &tokens[head + 1..] {
+        if next.range.start != end || next.pos == "x" {
+            break;
+        }
+        end = next.range.end;
+        if !LINKS.contains(&&text[next.range.clone()]) {
+            break;
+        }
     }
+    end
 }
+
+/// Words between 最 and what it grades: 最为基础, 最是难忘, 最最好.
+const LINKS: &[&str] = &["为", "是", "最", "最最"];
 
 /// Characters that end a clause: sentence ends plus commas and enumeration marks.
 fn is_clause_end(c: char) -> bool {
@@ -91,7 +101,9 @@ pub(crate) fn clause_around(text: &str, range: Range<usize>) -> Range<usize> {
 }
 
 /// Verbs that make the place before them the subject of what follows.
-const COPULAS: &[&str] = &["是", "为", "成为", "跻身", "堪称", "号称", "作为", "乃", "列为"];
+const COPULAS: &[&str] = &[
+    "是", "为", "成为", "跻身", "堪称", "号称", "作为", "乃", "列为",
+];
 
 /// True when the claim describes a place rather than goods (guideline item
 /// 五(三)): a place name is the subject (丹阳是全国最大的眼镜基地) or the thing
@@ -100,12 +112,20 @@ pub(crate) fn is_about_a_place(text: &str, tokens: &[Token], claim: &Range<usize
     let word = |t: &Token| &text[t.range.clone()];
     let is_place = |t: &Token| t.pos == "ns";
     // A place, then a copula, then at most three tokens, then the claim.
-    let before: Vec<&Token> = tokens.iter().filter(|t| t.range.end <= claim.start).collect();
-    let subject = before.iter().rposition(|t| COPULAS.contains(&word(t))).is_some_and(|cop| {
-        before.len() - cop <= 4 && cop > 0 && is_place(before[cop - 1])
-    });
+    let before: Vec<&Token> = tokens
+        .iter()
+        .filter(|t| t.range.end <= claim.start)
+        .collect();
+    let subject = before
+        .iter()
+        .rposition(|t| COPULAS.contains(&word(t)))
+        .is_some_and(|cop| before.len() - cop <= 4 && cop > 0 && is_place(before[cop - 1]));
     // The claim, 的, then a place.
-    let after: Vec<&Token> = tokens.iter().filter(|t| t.range.start >= claim.end).take(2).collect();
+    let after: Vec<&Token> = tokens
+        .iter()
+        .filter(|t| t.range.start >= claim.end)
+        .take(2)
+        .collect();
     let ranked = after.len() == 2 && word(after[0]) == "的" && is_place(after[1]);
     subject || ranked
 }

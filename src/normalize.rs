@@ -44,7 +44,10 @@ fn needs_folding(text: &str) -> bool {
 /// ASCII is left alone, since upper case carries meaning in regex syntax
 /// (`\P{Han}`, `\S`). Patterns must spell ASCII letters in lower case.
 pub(crate) fn normalize_pattern(pattern: &str) -> String {
-    pattern.chars().map(|c| if c.is_ascii() { c } else { fold(c) }).collect()
+    pattern
+        .chars()
+        .map(|c| if c.is_ascii() { c } else { fold(c) })
+        .collect()
 }
 
 /// Normalises a rule term or phrase the same way the scanner normalises text.

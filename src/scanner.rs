@@ -381,7 +381,7 @@ impl Scanner {
                 return None;
             }
             if rule.extend == Extend::NextWord {
-                end = next_word_end(toks, &term);
+                end = next_word_end(n, toks, &term);
             }
         }
 

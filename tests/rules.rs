@@ -54,7 +54,11 @@ fn every_rule_has_examples_that_flag_and_pass() {
             "{} has no example that must flag",
             rule.id
         );
-        assert!(!t.pass.is_empty(), "{} has no example that must pass", rule.id);
+        assert!(
+            !t.pass.is_empty(),
+            "{} has no example that must pass",
+            rule.id
+        );
     }
 }
 

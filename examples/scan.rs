@@ -1,0 +1,682 @@
+//! `scan`: a small command-line front end for adcop.
+//!
+//! ```text
+//! cargo run --release --example scan -- [OPTIONS] [FILE|-]...
+//! ```
+//!
+//! Exit status follows grep: 0 when nothing at or above `--fail-on` was
+//! found, 1 when something was, 2 on a usage or I/O error. Arguments are
+//! parsed by hand to keep the dependency list short.
+
+use adcop::{Finding, Rule, RuleSet, Scanner, Severity};
+use annotate_snippets::{normalize_untrusted_str, AnnotationKind, Level, Renderer, Snippet};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::ffi::OsString;
+use std::io::{self, IsTerminal, Read, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+const HELP: &str = "\
+scan: flag Chinese advertising-law violations in live-stream sales text
+
+USAGE:
+    cargo run --example scan -- [OPTIONS] [FILE|-]...
+
+Reads each FILE (plain UTF-8 text, one utterance per line), or standard
+input when FILE is '-' or no file is given. A leading UTF-8 BOM is
+skipped: finding offsets count from the text after it (the byte offset in
+an invalid-UTF-8 error counts from the start of the file).
+
+OPTIONS:
+    --format text|jsonl|json  Output format [default: text]
+    --color auto|always|never When to colour text output [default: auto;
+                              auto means: stdout is a terminal and NO_COLOR
+                              is unset]
+    --min-severity LEVEL      Drop findings below info|warning|error
+    --select ID_OR_PREFIX     Only run these rules (ABS, ABS001, absolute);
+                              repeatable and comma-separated
+    --ignore ID_OR_PREFIX     Skip these rules; same syntax as --select
+    --rules DIR               Load every *.toml rule file in DIR and add it
+                              to the built-in pack; repeatable
+    --no-builtin              Use only the rules given with --rules
+    --allow FILE              Phrases to accept (brand names...), one per
+                              line; lines starting with '#' are comments;
+                              repeatable
+    --fail-on LEVEL           Exit 1 when a finding at or above
+                              info|warning|error is found, or never
+                              [default: warning]
+    --list-rules              Print the active rules and exit
+    --explain ID              Print a rule's documentation and exit
+    -h, --help                Print this help and exit
+    -V, --version             Print the version and exit
+
+OUTPUT (jsonl: one object per finding; json: {\"findings\": [...],
+\"summary\": {...}}). Each finding has path ('-' for stdin), line and
+column (1-based, column in chars), byte_start/byte_end, char_start/char_end
+and utf16_start/utf16_end (half-open, over the whole input), rule, name,
+category, severity, matched, message, basis and suggestion.
+
+EXIT STATUS:
+    0  nothing at or above --fail-on was found
+    1  something was
+    2  usage error, unreadable input or a broken rule file
+";
+
+fn main() -> ExitCode {
+    match run(std::env::args_os().skip(1).collect()) {
+        Ok(code) => ExitCode::from(code),
+        // The reader went away (`scan big.txt | head`): nothing left to say.
+        Err(Fail::Pipe) => ExitCode::SUCCESS,
+        Err(Fail::Msg(msg)) => {
+            eprintln!("error: {msg}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Why the run stopped early.
+enum Fail {
+    /// A one-line message for stderr; exit status 2.
+    Msg(String),
+    /// Standard output was closed.
+    Pipe,
+}
+
+impl From<io::Error> for Fail {
+    /// Only output errors travel through `?`: inputs report their own.
+    fn from(e: io::Error) -> Self {
+        if e.kind() == io::ErrorKind::BrokenPipe {
+            Fail::Pipe
+        } else {
+            Fail::Msg(format!("cannot write output: {}", io_message(&e)))
+        }
+    }
+}
+
+impl From<adcop::Error> for Fail {
+    /// Rule-loading errors already name file:line:rule in their Display.
+    fn from(e: adcop::Error) -> Self {
+        Fail::Msg(e.to_string())
+    }
+}
+
+fn run(args: Vec<OsString>) -> Result<u8, Fail> {
+    let opts = parse_args(args).map_err(Fail::Msg)?;
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    match opts.action {
+        Action::Help => out.write_all(HELP.as_bytes())?,
+        Action::Version => writeln!(out, "scan (adcop) {}", env!("CARGO_PKG_VERSION"))?,
+        Action::Explain(ref id) => explain(&mut out, &load_rules(&opts)?, id)?,
+        Action::ListRules => list_rules(&mut out, &build_scanner(&opts)?)?,
+        Action::Scan => {
+            let scanner = build_scanner(&opts)?;
+            let code = scan_inputs(&mut out, &scanner, &opts)?;
+            out.flush()?;
+            return Ok(code);
+        }
+    }
+    out.flush()?;
+    Ok(0)
+}
+
+// ---------------------------------------------------------------------------
+// Arguments
+// ---------------------------------------------------------------------------
+
+#[derive(Clone, Copy, PartialEq)]
+enum Format {
+    Text,
+    Jsonl,
+    Json,
+}
+
+enum Action {
+    Scan,
+    ListRules,
+    Explain(String),
+    Help,
+    Version,
+}
+
+struct Options {
+    action: Action,
+    format: Format,
+    color: bool,
+    min_severity: Option<Severity>,
+    select: Vec<String>,
+    ignore: Vec<String>,
+    rule_dirs: Vec<PathBuf>,
+    no_builtin: bool,
+    allow_files: Vec<PathBuf>,
+    /// `None` means `--fail-on never`.
+    fail_on: Option<Severity>,
+    /// `None` stands for standard input.
+    inputs: Vec<Option<PathBuf>>,
+}
+
+fn parse_args(args: Vec<OsString>) -> Result<Options, String> {
+    let mut opts = Options {
+        action: Action::Scan,
+        format: Format::Text,
+        color: false,
+        min_severity: None,
+        select: Vec::new(),
+        ignore: Vec::new(),
+        rule_dirs: Vec::new(),
+        no_builtin: false,
+        allow_files: Vec::new(),
+        fail_on: Some(Severity::Warning),
+        inputs: Vec::new(),
+    };
+    let mut color = "auto".to_string();
+    let mut args = args.into_iter();
+    let mut only_files = false;
+    while let Some(arg) = args.next() {
+        // File names need not be UTF-8; option names must be.
+        let text = match arg.to_str() {
+            Some(t) if !only_files && t.starts_with('-') && t != "-" => t.to_string(),
+            _ => {
+                opts.inputs.push((arg != "-").then(|| PathBuf::from(arg)));
+                continue;
+            }
+        };
+        // Accept both `--opt value` and `--opt=value`.
+        let (name, inline) = match text.split_once('=') {
+            Some((n, v)) if n.starts_with("--") => (n.to_string(), Some(v.to_string())),
+            _ => (text.clone(), None),
+        };
+        // Values stay OsStrings until we know they are not paths.
+        let mut raw_value = || -> Result<OsString, String> {
+            match inline.clone() {
+                Some(v) => Ok(v.into()),
+                None => args
+                    .next()
+                    .ok_or_else(|| format!("option '{name}' needs a value")),
+            }
+        };
+        let mut value = || raw_value().map(|v| v.to_string_lossy().into_owned());
+        match name.as_str() {
+            "--" => only_files = true,
+            "-h" | "--help" => opts.action = Action::Help,
+            "-V" | "--version" => opts.action = Action::Version,
+            "--list-rules" => opts.action = Action::ListRules,
+            "--explain" => opts.action = Action::Explain(value()?),
+            "--no-builtin" => opts.no_builtin = true,
+            "--format" => opts.format = parse_format(&value()?)?,
+            "--color" | "--colour" => color = value()?,
+            "--min-severity" => opts.min_severity = Some(parse_severity(&name, &value()?)?),
+            "--fail-on" => opts.fail_on = parse_fail_on(&value()?)?,
+            "--select" => opts.select.extend(split_list(&value()?)),
+            "--ignore" => opts.ignore.extend(split_list(&value()?)),
+            "--rules" => opts.rule_dirs.push(raw_value()?.into()),
+            "--allow" => opts.allow_files.push(raw_value()?.into()),
+            _ => return Err(format!("unknown option '{name}'")),
+        }
+        if inline.is_some() && !takes_value(&name) {
+            return Err(format!("option '{name}' takes no value"));
+        }
+    }
+    opts.color = use_color(&color)?;
+    if opts.no_builtin && opts.rule_dirs.is_empty() {
+        return Err("--no-builtin needs at least one --rules DIR".into());
+    }
+    if opts.inputs.is_empty() {
+        opts.inputs.push(None);
+    }
+    Ok(opts)
+}
+
+fn takes_value(name: &str) -> bool {
+    matches!(
+        name,
+        "--explain"
+            | "--format"
+            | "--color"
+            | "--colour"
+            | "--min-severity"
+            | "--fail-on"
+            | "--select"
+            | "--ignore"
+            | "--rules"
+            | "--allow"
+    )
+}
+
+fn split_list(value: &str) -> impl Iterator<Item = String> + '_ {
+    value
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(String::from)
+}
+
+fn parse_format(value: &str) -> Result<Format, String> {
+    match value {
+        "text" => Ok(Format::Text),
+        "jsonl" => Ok(Format::Jsonl),
+        "json" => Ok(Format::Json),
+        _ => Err(format!(
+            "invalid value '{value}' for '--format' (expected text, jsonl or json)"
+        )),
+    }
+}
+
+fn parse_severity(option: &str, value: &str) -> Result<Severity, String> {
+    value.parse().map_err(|_| {
+        format!("invalid value '{value}' for '{option}' (expected info, warning or error)")
+    })
+}
+
+fn parse_fail_on(value: &str) -> Result<Option<Severity>, String> {
+    if value.eq_ignore_ascii_case("never") {
+        return Ok(None);
+    }
+    value.parse().map(Some).map_err(|_| {
+        format!("invalid value '{value}' for '--fail-on' (expected info, warning, error or never)")
+    })
+}
+
+/// `--color auto` colours only a terminal, and NO_COLOR (https://no-color.org)
+/// turns that off; an explicit `always` wins over both.
+fn use_color(choice: &str) -> Result<bool, String> {
+    match choice {
+        "always" => Ok(true),
+        "never" => Ok(false),
+        "auto" => {
+            let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+            Ok(!no_color && io::stdout().is_terminal())
+        }
+        _ => Err(format!(
+            "invalid value '{choice}' for '--color' (expected auto, always or never)"
+        )),
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Rules and scanner
+// ---------------------------------------------------------------------------
+
+/// The built-in pack (unless `--no-builtin`) merged with every `--rules` dir.
+fn load_rules(opts: &Options) -> Result<RuleSet, Fail> {
+    let mut set = if opts.no_builtin {
+        RuleSet::empty()
+    } else {
+        RuleSet::builtin()
+    };
+    for dir in &opts.rule_dirs {
+        set = set.merge(RuleSet::from_dir(dir)?)?;
+    }
+    Ok(set)
+}
+
+fn build_scanner(opts: &Options) -> Result<Scanner, Fail> {
+    let mut builder = Scanner::builder().rules(load_rules(opts)?);
+    if let Some(min) = opts.min_severity {
+        builder = builder.min_severity(min);
+    }
+    for s in &opts.select {
+        builder = builder.select(s.as_str());
+    }
+    for s in &opts.ignore {
+        builder = builder.ignore(s.as_str());
+    }
+    for path in &opts.allow_files {
+        builder = builder.allow(read_allow_file(path)?);
+    }
+    Ok(builder.build()?)
+}
+
+/// One phrase per line. Only whole-line comments: a phrase may itself
+/// contain '#' (hashtags such as #好物推荐# are common in live-stream copy).
+fn read_allow_file(path: &PathBuf) -> Result<Vec<String>, Fail> {
+    let text = read_text(path.display().to_string().as_str(), std::fs::read(path))?;
+    Ok(text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(String::from)
+        .collect())
+}
+
+fn list_rules(out: &mut impl Write, scanner: &Scanner) -> io::Result<()> {
+    for rule in scanner.active_rules() {
+        writeln!(
+            out,
+            "{:<7} {:<8} {:<14} {}",
+            rule.id,
+            rule.severity.as_str(),
+            rule.category.as_str(),
+            rule.name
+        )?;
+    }
+    Ok(())
+}
+
+fn explain(out: &mut impl Write, rules: &RuleSet, id: &str) -> Result<(), Fail> {
+    let rule: &Rule = rules
+        .get(id)
+        .ok_or_else(|| Fail::Msg(format!("unknown rule ID '{id}'")))?;
+    out.write_all(rule.explain().as_bytes())?;
+    if let Some((file, line)) = rules.origin(&rule.id) {
+        writeln!(out, "\nDefined in {file}:{line}")?;
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------
+// Reading input
+// ---------------------------------------------------------------------------
+
+/// `name` as shown in messages and in the `path` field.
+fn display_name(input: &Option<PathBuf>) -> String {
+    match input {
+        Some(p) => p.display().to_string(),
+        None => "-".to_string(),
+    }
+}
+
+fn read_input(input: &Option<PathBuf>) -> Result<String, Fail> {
+    let name = display_name(input);
+    let bytes = match input {
+        Some(path) => std::fs::read(path),
+        None => {
+            let mut buf = Vec::new();
+            io::stdin().lock().read_to_end(&mut buf).map(|_| buf)
+        }
+    };
+    read_text(&name, bytes)
+}
+
+/// Decodes a file's bytes, skipping a UTF-8 BOM.
+fn read_text(name: &str, bytes: io::Result<Vec<u8>>) -> Result<String, Fail> {
+    let mut bytes =
+        bytes.map_err(|e| Fail::Msg(format!("cannot read '{name}': {}", io_message(&e))))?;
+    let bom = if bytes.starts_with(b"\xEF\xBB\xBF") {
+        3
+    } else {
+        0
+    };
+    bytes.drain(..bom);
+    String::from_utf8(bytes).map_err(|e| {
+        // Offsets in error messages count from the start of the file, BOM
+        // included, so they match what a hex editor shows.
+        let at = e.utf8_error().valid_up_to() + bom;
+        Fail::Msg(format!("{name}: invalid UTF-8 at byte {at}"))
+    })
+}
+
+/// An I/O error's text without the " (os error 2)" tail.
+fn io_message(e: &io::Error) -> String {
+    let text = e.to_string();
+    match text.find(" (os error ") {
+        Some(i) => text[..i].to_string(),
+        None => text,
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Scanning and reporting
+// ---------------------------------------------------------------------------
+
+/// One finding as written by `--format jsonl` and `--format json`.
+#[derive(Serialize)]
+struct Record {
+    path: String,
+    line: usize,
+    column: usize,
+    byte_start: usize,
+    byte_end: usize,
+    char_start: usize,
+    char_end: usize,
+    utf16_start: usize,
+    utf16_end: usize,
+    rule: String,
+    name: String,
+    category: &'static str,
+    severity: &'static str,
+    matched: String,
+    message: String,
+    basis: String,
+    suggestion: String,
+}
+
+/// The whole `--format json` output.
+#[derive(Serialize)]
+struct Document<'a> {
+    findings: &'a [Record],
+    summary: &'a Summary,
+}
+
+#[derive(Serialize)]
+struct Summary {
+    files: usize,
+    findings: usize,
+    by_severity: BTreeMap<&'static str, usize>,
+    by_category: BTreeMap<&'static str, usize>,
+}
+
+impl Summary {
+    fn new() -> Summary {
+        let by_severity = [Severity::Error, Severity::Warning, Severity::Info]
+            .iter()
+            .map(|s| (s.as_str(), 0))
+            .collect();
+        Summary {
+            files: 0,
+            findings: 0,
+            by_severity,
+            by_category: BTreeMap::new(),
+        }
+    }
+
+    fn count(&mut self, f: &Finding) {
+        self.findings += 1;
+        *self.by_severity.entry(f.severity().as_str()).or_default() += 1;
+        *self.by_category.entry(f.category().as_str()).or_default() += 1;
+    }
+
+    /// `3 findings (1 error, 2 warnings) in 1 file`
+    fn line(&self) -> String {
+        let mut parts = Vec::new();
+        for (sev, one, many) in [
+            ("error", "error", "errors"),
+            ("warning", "warning", "warnings"),
+            ("info", "info", "info"),
+        ] {
+            let n = self.by_severity[sev];
+            if n > 0 {
+                parts.push(format!("{n} {}", if n == 1 { one } else { many }));
+            }
+        }
+        let detail = if parts.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", parts.join(", "))
+        };
+        format!(
+            "{}{detail} in {}",
+            plural(self.findings, "finding", "findings"),
+            plural(self.files, "file", "files")
+        )
+    }
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// Scans every input, writes findings as they come (JSON waits for the
+/// end), and returns the exit status. An unreadable input is reported and
+/// skipped, like grep does; it makes the status 2.
+fn scan_inputs(out: &mut impl Write, scanner: &Scanner, opts: &Options) -> Result<u8, Fail> {
+    let renderer = if opts.color {
+        Renderer::styled()
+    } else {
+        Renderer::plain()
+    };
+    let mut summary = Summary::new();
+    let mut collected = Vec::new();
+    let mut failed = false;
+    let mut worst: Option<Severity> = None;
+    for input in &opts.inputs {
+        let name = display_name(input);
+        let text = match read_input(input) {
+            Ok(t) => t,
+            Err(Fail::Msg(msg)) => {
+                // Keep stdout and stderr in order on a terminal.
+                out.flush()?;
+                eprintln!("error: {msg}");
+                failed = true;
+                continue;
+            }
+            Err(pipe) => return Err(pipe),
+        };
+        summary.files += 1;
+        let findings = scanner.scan(&text);
+        let lines = LineIndex::new(&text);
+        for f in &findings {
+            summary.count(f);
+            worst = worst.max(Some(f.severity()));
+            match opts.format {
+                Format::Text => write_text(out, &renderer, &name, &text, &lines, f)?,
+                Format::Jsonl => {
+                    serde_json::to_writer(&mut *out, &record(&name, &lines, f))
+                        .map_err(io::Error::from)?;
+                    out.write_all(b"\n")?;
+                }
+                Format::Json => collected.push(record(&name, &lines, f)),
+            }
+        }
+    }
+    match opts.format {
+        // With every input unreadable there is nothing to sum up.
+        Format::Text if summary.files > 0 => writeln!(out, "{}", summary.line())?,
+        Format::Text => {}
+        Format::Jsonl => {}
+        Format::Json => {
+            let doc = Document {
+                findings: &collected,
+                summary: &summary,
+            };
+            serde_json::to_writer_pretty(&mut *out, &doc).map_err(io::Error::from)?;
+            out.write_all(b"\n")?;
+        }
+    }
+    Ok(if failed {
+        2
+    } else if opts.fail_on.is_some_and(|t| worst >= Some(t)) {
+        1
+    } else {
+        0
+    })
+}
+
+fn record(path: &str, lines: &LineIndex, f: &Finding) -> Record {
+    let (line, column) = lines.line_col(f.span().start);
+    Record {
+        path: path.to_string(),
+        line,
+        column,
+        byte_start: f.span().start,
+        byte_end: f.span().end,
+        char_start: f.char_span().start,
+        char_end: f.char_span().end,
+        utf16_start: f.utf16_span().start,
+        utf16_end: f.utf16_span().end,
+        rule: f.rule_id().to_string(),
+        name: f.name().to_string(),
+        category: f.category().as_str(),
+        severity: f.severity().as_str(),
+        matched: f.matched().to_string(),
+        message: f.message().to_string(),
+        basis: f.basis().to_string(),
+        suggestion: f.suggestion().to_string(),
+    }
+}
+
+/// Byte offsets of line starts, so each finding's line is a binary search
+/// instead of a rescan of the text.
+struct LineIndex<'a> {
+    text: &'a str,
+    starts: Vec<usize>,
+}
+
+impl<'a> LineIndex<'a> {
+    fn new(text: &'a str) -> Self {
+        let starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        LineIndex { text, starts }
+    }
+
+    /// 0-based line index holding byte `offset`.
+    fn line_of(&self, offset: usize) -> usize {
+        self.starts.partition_point(|&s| s <= offset) - 1
+    }
+
+    /// 1-based line, and 1-based column counted in chars.
+    fn line_col(&self, offset: usize) -> (usize, usize) {
+        let line = self.line_of(offset);
+        let column = self.text[self.starts[line]..offset].chars().count() + 1;
+        (line + 1, column)
+    }
+
+    /// The byte range of the whole lines a span touches, without the final
+    /// line break (and its '\r', for CRLF files).
+    fn lines_around(&self, start: usize, end: usize) -> (usize, usize) {
+        let first = self.starts[self.line_of(start)];
+        let last = self.text[end..]
+            .find('\n')
+            .map_or(self.text.len(), |i| end + i);
+        let trimmed = self.text[first..last]
+            .strip_suffix('\r')
+            .map_or(last, |t| first + t.len());
+        (first, trimmed.max(end))
+    }
+}
+
+fn level(severity: Severity) -> Level<'static> {
+    match severity {
+        Severity::Error => Level::ERROR,
+        Severity::Warning => Level::WARNING,
+        Severity::Info => Level::INFO,
+    }
+}
+
+/// One finding in the style of rustc, underlined by annotate-snippets,
+/// which measures double-width CJK characters correctly.
+fn write_text(
+    out: &mut impl Write,
+    renderer: &Renderer,
+    path: &str,
+    text: &str,
+    lines: &LineIndex,
+    f: &Finding,
+) -> io::Result<()> {
+    let span = f.span();
+    let (first, last) = lines.lines_around(span.start, span.end);
+    let (line, _) = lines.line_col(span.start);
+    // The header reads `error[ABS001] superlative-zui: message`, so the rule
+    // ID and name go into the level's label.
+    let header = format!("{}[{}] {}", f.severity(), f.rule_id(), f.name());
+    let report = &[level(f.severity())
+        .with_name(header)
+        .primary_title(f.message())
+        .element(
+            Snippet::source(&text[first..last])
+                .line_start(line)
+                .path(path)
+                .annotation(AnnotationKind::Primary.span(span.start - first..span.end - first)),
+        )
+        // Rule files are user input: strip control characters from text
+        // the renderer would otherwise print verbatim.
+        .element(
+            Level::NOTE
+                .with_name("basis")
+                .message(normalize_untrusted_str(f.basis())),
+        )
+        .element(Level::HELP.message(normalize_untrusted_str(f.suggestion())))];
+    writeln!(out, "{}\n", renderer.render(report))
+}

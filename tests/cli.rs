@@ -1,0 +1,656 @@
+//! End-to-end tests of the `scan` example binary (`examples/scan.rs`).
+//!
+//! `cargo test --test cli` builds only this test target, not the examples,
+//! so the binary is built here once with `cargo build --example scan` and
+//! located through cargo's JSON messages: that works whatever the target
+//! directory (CARGO_TARGET_DIR, `build.target-dir`) or profile is.
+//!
+//! The built-in rule pack is growing while these tests are written, so they
+//! assert properties (exit codes, field shapes, offsets), not finding counts.
+
+use serde_json::Value;
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::OnceLock;
+
+const VIOLATING: &str = "家人们，这是全网最低价！";
+const FIELDS: &[&str] = &[
+    "path",
+    "line",
+    "column",
+    "byte_start",
+    "byte_end",
+    "char_start",
+    "char_end",
+    "utf16_start",
+    "utf16_end",
+    "rule",
+    "name",
+    "category",
+    "severity",
+    "matched",
+    "message",
+    "basis",
+    "suggestion",
+];
+
+// ---------------------------------------------------------------------------
+// Helpers
+// ---------------------------------------------------------------------------
+
+/// Path of the `scan` example, built once per test process.
+fn scan_bin() -> &'static Path {
+    static BIN: OnceLock<PathBuf> = OnceLock::new();
+    BIN.get_or_init(|| {
+        let manifest = Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.toml");
+        let mut cmd = Command::new(env!("CARGO"));
+        cmd.args([
+            "build",
+            "--quiet",
+            "--example",
+            "scan",
+            "--message-format=json",
+        ])
+        .arg("--manifest-path")
+        .arg(&manifest);
+        // Reuse the artifacts of the profile the tests were built with.
+        if !cfg!(debug_assertions) {
+            cmd.arg("--release");
+        }
+        let out = cmd.output().expect("run cargo build");
+        assert!(
+            out.status.success(),
+            "cargo build --example scan failed:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+            .filter(|m| m["reason"] == "compiler-artifact" && m["target"]["name"] == "scan")
+            .find_map(|m| m["executable"].as_str().map(PathBuf::from))
+            .expect("cargo reported no executable for the scan example")
+    })
+}
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn scan(args: &[&str], stdin: &str) -> Run {
+    scan_bytes(args, stdin.as_bytes())
+}
+
+fn scan_bytes(args: &[&str], stdin: &[u8]) -> Run {
+    let mut child = Command::new(scan_bin())
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env_remove("NO_COLOR")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn scan");
+    // Feed stdin from a thread so a chatty child cannot deadlock us.
+    let mut pipe = child.stdin.take().unwrap();
+    let input = stdin.to_vec();
+    let feeder = std::thread::spawn(move || {
+        let _ = pipe.write_all(&input);
+    });
+    let out = child.wait_with_output().expect("wait for scan");
+    feeder.join().unwrap();
+    Run {
+        code: out.status.code().expect("scan was killed by a signal"),
+        stdout: String::from_utf8(out.stdout).expect("stdout is UTF-8"),
+        stderr: String::from_utf8(out.stderr).expect("stderr is UTF-8"),
+    }
+}
+
+fn jsonl(stdout: &str) -> Vec<Value> {
+    stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
+        .collect()
+}
+
+/// Asserts exit status 2 and a single `error: ` line on stderr; returns it.
+fn assert_usage_error(run: &Run) -> &str {
+    assert_eq!(run.code, 2, "stderr: {}", run.stderr);
+    let lines: Vec<&str> = run.stderr.lines().collect();
+    assert_eq!(
+        lines.len(),
+        1,
+        "want one stderr line, got: {:?}",
+        run.stderr
+    );
+    assert!(lines[0].starts_with("error: "), "got: {}", lines[0]);
+    lines[0]
+}
+
+/// A fresh directory under the system temp dir, removed on drop.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new() -> TempDir {
+        static COUNTER: AtomicUsize = AtomicUsize::new(0);
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos());
+        let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+        let dir =
+            std::env::temp_dir().join(format!("adcop-cli-{}-{nanos}-{n}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("create temp dir");
+        TempDir(dir)
+    }
+
+    fn write(&self, name: &str, bytes: impl AsRef<[u8]>) -> String {
+        let path = self.0.join(name);
+        std::fs::write(&path, bytes).expect("write temp file");
+        path.to_str().expect("temp path is UTF-8").to_string()
+    }
+
+    fn path(&self) -> &str {
+        self.0.to_str().expect("temp path is UTF-8")
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn user_rule(id: &str, term: &str) -> String {
+    format!(
+        r#"[[rule]]
+id = "{id}"
+name = "house-banned-word"
+category = "custom"
+severity = "warning"
+terms = ["{term}"]
+message = "内部禁用词「{{matched}}」"
+suggestion = "改用产品备案名称"
+basis = "公司直播话术规范"
+[rule.docs]
+what = "Flags a nickname the brand does not want used."
+why = "House style."
+example = "这瓶{term}真好用"
+instead = "这瓶精华水真好用"
+"#
+    )
+}
+
+// ---------------------------------------------------------------------------
+// Exit codes and the JSON Lines shape
+// ---------------------------------------------------------------------------
+
+#[test]
+fn violating_stdin_exits_1_with_full_jsonl_record() {
+    let run = scan(&["--format", "jsonl"], VIOLATING);
+    assert_eq!(run.code, 1, "stderr: {}", run.stderr);
+    assert!(run.stderr.is_empty(), "stderr: {}", run.stderr);
+    let records = jsonl(&run.stdout);
+    assert!(!records.is_empty());
+    for r in &records {
+        for field in FIELDS {
+            assert!(r.get(field).is_some(), "missing field {field} in {r}");
+        }
+        assert_eq!(r["path"], "-");
+    }
+    let price = records
+        .iter()
+        .find(|r| r["rule"] == "PRC001")
+        .expect("PRC001 finding");
+    assert_eq!(price["matched"], "全网最低价");
+    assert_eq!(price["category"], "price");
+    assert_eq!(price["line"], 1);
+    assert_eq!(price["column"], 7);
+    assert_eq!(price["char_start"], 6);
+    assert_eq!(price["char_end"], 11);
+}
+
+#[test]
+fn clean_lines_exit_0() {
+    for clean in ["今天天气不错", "开封后最好冷藏"] {
+        let run = scan(&["--format", "jsonl"], clean);
+        assert_eq!(run.code, 0, "{clean}: {}", run.stdout);
+        assert!(run.stdout.is_empty(), "{clean}: {}", run.stdout);
+        assert!(run.stderr.is_empty(), "{clean}: {}", run.stderr);
+    }
+}
+
+#[test]
+fn dash_reads_stdin() {
+    let run = scan(&["--format", "jsonl", "-"], "这是最好的面霜");
+    assert_eq!(run.code, 1);
+    let records = jsonl(&run.stdout);
+    assert!(records
+        .iter()
+        .any(|r| r["rule"] == "ABS001" && r["path"] == "-"));
+}
+
+#[test]
+fn fail_on_never_exits_0_with_findings() {
+    let run = scan(&["--format", "jsonl", "--fail-on", "never"], VIOLATING);
+    assert_eq!(run.code, 0);
+    assert!(!jsonl(&run.stdout).is_empty());
+}
+
+#[test]
+fn fail_on_is_a_threshold() {
+    // The user rule is a warning: it fails at warning, not at error.
+    let dir = TempDir::new();
+    dir.write("house.toml", user_rule("USR001", "神仙水"));
+    let args = |fail_on| vec!["--no-builtin", "--rules", dir.path(), "--fail-on", fail_on];
+    assert_eq!(scan(&args("warning"), "这瓶神仙水").code, 1);
+    assert_eq!(scan(&args("info"), "这瓶神仙水").code, 1);
+    assert_eq!(scan(&args("error"), "这瓶神仙水").code, 0);
+}
+
+#[test]
+fn min_severity_drops_findings() {
+    let dir = TempDir::new();
+    dir.write("house.toml", user_rule("USR001", "神仙水"));
+    let run = scan(
+        &[
+            "--format",
+            "jsonl",
+            "--rules",
+            dir.path(),
+            "--min-severity",
+            "error",
+        ],
+        "这瓶神仙水",
+    );
+    assert_eq!(run.code, 0);
+    assert!(run.stdout.is_empty(), "{}", run.stdout);
+}
+
+// ---------------------------------------------------------------------------
+// Offsets
+// ---------------------------------------------------------------------------
+
+#[test]
+fn jsonl_offsets_on_line_3_after_cjk() {
+    let input =
+        "家人们晚上好，欢迎来到直播间\n第一个链接是面霜，首先看包装\n这款面霜真的是最好的选择\n";
+    let run = scan(&["--format", "jsonl"], input);
+    assert_eq!(run.code, 1, "stderr: {}", run.stderr);
+    let records = jsonl(&run.stdout);
+    let f = records
+        .iter()
+        .find(|r| r["rule"] == "ABS001")
+        .unwrap_or_else(|| panic!("no ABS001 finding in {records:?}"));
+    let n = |k: &str| f[k].as_u64().unwrap() as usize;
+    let matched = f["matched"].as_str().unwrap();
+
+    let chars: Vec<char> = input.chars().collect();
+    let by_char: String = chars[n("char_start")..n("char_end")].iter().collect();
+    assert_eq!(by_char, matched);
+    assert_eq!(&input[n("byte_start")..n("byte_end")], matched);
+    let units: Vec<u16> = input.encode_utf16().collect();
+    assert_eq!(
+        String::from_utf16(&units[n("utf16_start")..n("utf16_end")]).unwrap(),
+        matched
+    );
+
+    assert_eq!(n("line"), 3);
+    let line3 = input.lines().nth(2).unwrap();
+    let col = line3
+        .find(matched)
+        .map(|b| line3[..b].chars().count() + 1)
+        .unwrap();
+    assert_eq!(n("column"), col);
+    assert_eq!(n("column"), 8);
+}
+
+#[test]
+fn bom_is_skipped_and_offsets_follow_it() {
+    let dir = TempDir::new();
+    let file = dir.write("bom.txt", "\u{feff}这是最好的面霜".as_bytes());
+    let run = scan(&["--format", "jsonl", &file], "");
+    assert_eq!(run.code, 1, "stderr: {}", run.stderr);
+    let r = jsonl(&run.stdout)
+        .into_iter()
+        .find(|r| r["rule"] == "ABS001")
+        .expect("ABS001 finding");
+    assert_eq!(r["path"], file.as_str());
+    assert_eq!(r["byte_start"], 6);
+    assert_eq!(r["char_start"], 2);
+    assert_eq!(r["column"], 3);
+}
+
+#[test]
+fn crlf_input_keeps_lines_and_columns() {
+    let run = scan(&["--format", "jsonl"], "第一行\r\n第二行全网最低价\r\n");
+    let r = jsonl(&run.stdout)
+        .into_iter()
+        .find(|r| r["rule"] == "PRC001")
+        .expect("PRC001 finding");
+    assert_eq!(r["line"], 2);
+    assert_eq!(r["column"], 4);
+}
+
+// ---------------------------------------------------------------------------
+// The JSON document
+// ---------------------------------------------------------------------------
+
+#[test]
+fn json_document_summary_matches_findings() {
+    let sample = "examples/sample/facecream_snacks.txt";
+    let run = scan(&["--format", "json", sample, "-"], VIOLATING);
+    assert_eq!(run.code, 1, "stderr: {}", run.stderr);
+    let doc: Value = serde_json::from_str(&run.stdout).expect("one JSON document");
+    let findings = doc["findings"].as_array().expect("findings array");
+    let summary = &doc["summary"];
+    assert!(!findings.is_empty());
+    assert_eq!(
+        summary["findings"].as_u64().unwrap() as usize,
+        findings.len()
+    );
+    assert_eq!(summary["files"], 2);
+    let sum = |key: &str| -> u64 {
+        summary[key]
+            .as_object()
+            .unwrap_or_else(|| panic!("{key} is an object"))
+            .values()
+            .map(|v| v.as_u64().unwrap())
+            .sum()
+    };
+    assert_eq!(sum("by_severity") as usize, findings.len());
+    assert_eq!(sum("by_category") as usize, findings.len());
+    for f in findings {
+        for field in FIELDS {
+            assert!(f.get(field).is_some(), "missing field {field} in {f}");
+        }
+    }
+    assert!(findings.iter().any(|f| f["path"] == sample));
+    assert!(findings.iter().any(|f| f["path"] == "-"));
+}
+
+#[test]
+fn sample_findings_point_at_their_text() {
+    let sample = "examples/sample/facecream_snacks.txt";
+    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(sample)).unwrap();
+    let run = scan(&["--format", "jsonl", sample], "");
+    assert_eq!(run.code, 1, "stderr: {}", run.stderr);
+    let records = jsonl(&run.stdout);
+    assert!(records.iter().any(|r| r["rule"] == "PRC001"));
+    let lines: Vec<&str> = text.lines().collect();
+    for r in &records {
+        let n = |k: &str| r[k].as_u64().unwrap() as usize;
+        let matched = r["matched"].as_str().unwrap();
+        assert_eq!(&text[n("byte_start")..n("byte_end")], matched, "{r}");
+        let line = lines[n("line") - 1];
+        let col: String = line
+            .chars()
+            .skip(n("column") - 1)
+            .take(matched.chars().count())
+            .collect();
+        assert_eq!(col, matched, "{r}");
+        // Rule ABS001 exempts storage advice.
+        let around = &text[n("byte_start").saturating_sub(3)..];
+        assert!(
+            !around.starts_with("后最好冷藏"),
+            "flagged storage advice: {r}"
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Text output
+// ---------------------------------------------------------------------------
+
+#[test]
+fn text_output_has_header_underline_notes_and_summary() {
+    let run = scan(&["--color", "never"], "欢迎\n这是最好的面霜\n");
+    assert_eq!(run.code, 1);
+    let out = &run.stdout;
+    assert!(out.contains("error[ABS001] superlative-zui: "), "{out}");
+    assert!(out.contains("--> -:2:3"), "{out}");
+    // Two CJK chars before the match, each two columns wide: four spaces
+    // after the gutter, then two carets per matched char.
+    assert!(out.contains("2 | 这是最好的面霜\n  |     ^^^^\n"), "{out}");
+    assert!(out.contains("  = basis: "), "{out}");
+    assert!(out.contains("  = help: "), "{out}");
+    assert!(!out.contains('\x1b'), "colour without a terminal: {out}");
+    let last = out.lines().last().unwrap();
+    assert!(last.ends_with("in 1 file"), "{last}");
+    assert!(last.contains("error"), "{last}");
+}
+
+#[test]
+fn color_always_styles_text() {
+    let run = scan(&["--color", "always"], VIOLATING);
+    assert!(run.stdout.contains('\x1b'), "{}", run.stdout);
+}
+
+// ---------------------------------------------------------------------------
+// Usage and I/O errors
+// ---------------------------------------------------------------------------
+
+#[test]
+fn missing_file_is_exit_2() {
+    let run = scan(&["no-such-file-adcop.txt"], "");
+    let line = assert_usage_error(&run);
+    assert!(
+        line.starts_with("error: cannot read 'no-such-file-adcop.txt': "),
+        "{line}"
+    );
+}
+
+#[test]
+fn invalid_utf8_names_file_and_byte() {
+    let dir = TempDir::new();
+    let mut bytes = "第一行\n".as_bytes().to_vec(); // 10 bytes
+    bytes.extend_from_slice(b"ab\xff\xfe");
+    let file = dir.write("bad.txt", &bytes);
+    let run = scan(&[&file], "");
+    let line = assert_usage_error(&run);
+    assert_eq!(line, format!("error: {file}: invalid UTF-8 at byte 12"));
+}
+
+#[test]
+fn unknown_option_is_exit_2() {
+    let run = scan(&["--frob"], "");
+    assert_eq!(assert_usage_error(&run), "error: unknown option '--frob'");
+}
+
+#[test]
+fn bad_option_values_are_exit_2() {
+    for args in [
+        &["--format", "xml"][..],
+        &["--format"],
+        &["--fail-on", "sometimes"],
+        &["--min-severity", "loud"],
+        &["--color", "purple"],
+        &["--select", "XYZ"],
+    ] {
+        let run = scan(args, "");
+        assert_usage_error(&run);
+    }
+}
+
+#[test]
+fn explain_unknown_id_is_exit_2() {
+    let run = scan(&["--explain", "NOPE999"], "");
+    assert_eq!(assert_usage_error(&run), "error: unknown rule ID 'NOPE999'");
+}
+
+// ---------------------------------------------------------------------------
+// Rules: listing, explaining, selecting, user packs
+// ---------------------------------------------------------------------------
+
+#[test]
+fn explain_prints_markdown_and_origin() {
+    let run = scan(&["--explain", "ABS001"], "");
+    assert_eq!(run.code, 0, "stderr: {}", run.stderr);
+    assert!(run.stdout.starts_with("# ABS001"), "{}", run.stdout);
+    assert!(run.stdout.contains("## What it does"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("Defined in rules/absolute.toml:"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn list_rules_lists_abs001() {
+    let run = scan(&["--list-rules"], "");
+    assert_eq!(run.code, 0);
+    let line = run
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("ABS001"))
+        .unwrap_or_else(|| panic!("{}", run.stdout));
+    let cols: Vec<&str> = line.split_whitespace().collect();
+    assert_eq!(cols, ["ABS001", "error", "absolute", "superlative-zui"]);
+}
+
+#[test]
+fn select_and_ignore_filter_rules() {
+    let listed = |args: &[&str]| -> Vec<String> {
+        let run = scan(args, "");
+        assert_eq!(run.code, 0, "stderr: {}", run.stderr);
+        run.stdout
+            .lines()
+            .map(|l| l.split_whitespace().next().unwrap().to_string())
+            .collect()
+    };
+    let only_abs = listed(&["--list-rules", "--select", "ABS"]);
+    assert!(only_abs.iter().all(|id| id.starts_with("ABS")) && !only_abs.is_empty());
+    let both = listed(&["--list-rules", "--select", "ABS,PRC001"]);
+    assert!(both.contains(&"PRC001".to_string()) && both.contains(&"ABS001".to_string()));
+    let no_abs = listed(&["--list-rules", "--ignore", "absolute"]);
+    assert!(!no_abs.iter().any(|id| id.starts_with("ABS")));
+
+    let run = scan(&["--format", "jsonl", "--ignore", "PRC001"], VIOLATING);
+    assert!(jsonl(&run.stdout).iter().all(|r| r["rule"] != "PRC001"));
+}
+
+#[test]
+fn allow_file_accepts_phrases() {
+    let dir = TempDir::new();
+    dir.write("house.toml", user_rule("USR001", "神仙水"));
+    let allow = dir.write("allow.txt", "# shop names\n\n  神仙水果店  \n");
+    let input = "楼下的神仙水果店开业了";
+    let base = ["--format", "jsonl", "--no-builtin", "--rules", dir.path()];
+    let without = scan(&base, input);
+    assert!(
+        !without.stdout.is_empty(),
+        "precondition: 神仙水 is flagged"
+    );
+    let with = scan(&[&base[..], &["--allow", &allow]].concat(), input);
+    assert_eq!(with.code, 0, "{}", with.stdout);
+    assert!(with.stdout.is_empty(), "{}", with.stdout);
+}
+
+#[test]
+fn user_rules_dir_is_merged_with_builtin() {
+    let dir = TempDir::new();
+    dir.write("house.toml", user_rule("USR001", "神仙水"));
+    let input = "这瓶神仙水是全网最低价";
+    let run = scan(&["--format", "jsonl", "--rules", dir.path()], input);
+    assert_eq!(run.code, 1, "stderr: {}", run.stderr);
+    let records = jsonl(&run.stdout);
+    let usr = records
+        .iter()
+        .find(|r| r["rule"] == "USR001")
+        .expect("USR001 finding");
+    assert_eq!(usr["matched"], "神仙水");
+    assert_eq!(usr["category"], "custom");
+    assert!(
+        records.iter().any(|r| r["rule"] == "PRC001"),
+        "built-ins still run"
+    );
+
+    let only_user = scan(
+        &["--format", "jsonl", "--no-builtin", "--rules", dir.path()],
+        input,
+    );
+    assert!(jsonl(&only_user.stdout)
+        .iter()
+        .all(|r| r["rule"] == "USR001"));
+
+    let explain = scan(&["--explain", "usr001", "--rules", dir.path()], "");
+    assert!(
+        explain.stdout.contains("house.toml:1"),
+        "{}",
+        explain.stdout
+    );
+}
+
+#[test]
+fn broken_user_rule_file_is_exit_2_naming_the_file() {
+    let dir = TempDir::new();
+    let file = dir.write("broken.toml", "[[rule]]\nid = \"USR001\nname = \"x\"\n");
+    let run = scan(&["--rules", dir.path()], VIOLATING);
+    let line = assert_usage_error(&run);
+    assert!(line.contains(&file), "{line}");
+}
+
+#[test]
+fn invalid_user_rule_names_file_line_and_rule() {
+    let dir = TempDir::new();
+    // A custom rule must use the USR prefix.
+    let file = dir.write("house.toml", user_rule("ABS900", "神仙水"));
+    let run = scan(&["--rules", dir.path()], VIOLATING);
+    let line = assert_usage_error(&run);
+    assert!(line.contains(&format!("{file}:1:")), "{line}");
+    assert!(line.contains("ABS900"), "{line}");
+}
+
+#[test]
+fn duplicate_user_rule_id_is_exit_2() {
+    let dir = TempDir::new();
+    dir.write("house.toml", user_rule("USR001", "神仙水"));
+    let run = scan(&["--rules", dir.path(), "--rules", dir.path()], VIOLATING);
+    let line = assert_usage_error(&run);
+    assert!(line.contains("USR001"), "{line}");
+}
+
+// ---------------------------------------------------------------------------
+// Misc
+// ---------------------------------------------------------------------------
+
+#[test]
+fn help_and_version() {
+    let help = scan(&["--help"], "");
+    assert_eq!(help.code, 0);
+    assert!(help.stdout.contains("--fail-on"));
+    assert!(help.stdout.contains("BOM") || help.stdout.contains("byte-order mark"));
+    let version = scan(&["-V"], "");
+    assert_eq!(version.code, 0);
+    assert!(version.stdout.contains(env!("CARGO_PKG_VERSION")));
+}
+
+#[test]
+fn closed_stdout_exits_quietly() {
+    let mut child = Command::new(scan_bin())
+        .args(["--format", "jsonl"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn scan");
+    let mut stdin = child.stdin.take().unwrap();
+    let stdout = child.stdout.take().unwrap();
+    // Enough findings to overflow any pipe buffer; read one line and hang up.
+    let feeder = std::thread::spawn(move || {
+        let _ = stdin.write_all(format!("{VIOLATING}\n").repeat(1_000).as_bytes());
+    });
+    let mut first = String::new();
+    BufReader::new(stdout).read_line(&mut first).unwrap();
+    assert!(first.contains("PRC001"));
+    let out = child.wait_with_output().unwrap();
+    feeder.join().unwrap();
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(out.status.code(), Some(0));
+}
