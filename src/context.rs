@@ -35,6 +35,22 @@ pub(crate) fn sentence_around(text: &str, range: Range<usize>) -> Range<usize> {
     start..end
 }
 
+/// Most characters an exemption pattern may reach beyond the term.
+const EXEMPT_REACH: usize = 16;
+
+/// The part of `sentence` within `EXEMPT_REACH` chars of `term`.
+pub(crate) fn window_around(text: &str, sentence: &Range<usize>, term: &Range<usize>) -> Range<usize> {
+    let mut start = term.start;
+    for c in text[sentence.start..term.start].chars().rev().take(EXEMPT_REACH) {
+        start -= c.len_utf8();
+    }
+    let mut end = term.end;
+    for c in text[term.end..sentence.end].chars().take(EXEMPT_REACH) {
+        end += c.len_utf8();
+    }
+    start..end
+}
+
 /// A term sits on word boundaries when a token starts where it starts and no
 /// token that starts inside it runs past its end. A term may be the head of a
 /// longer word (最低 in 最低价 is still a claim); it may not be the tail of one
@@ -59,7 +75,7 @@ pub(crate) fn next_word_end(text: &str, tokens: &[Token], term: &Range<usize>) -
     }
     // Step over linking words (最为|基础, 最|最|好) to the word that carries the claim.
     for next in &tokens[head + 1..] {
-        if next.range.start != end || next.pos == "x" {
+        if next.range.start != end {
             break;
         }
         end = next.range.end;
@@ -105,12 +121,19 @@ const COPULAS: &[&str] = &[
     "是", "为", "成为", "跻身", "堪称", "号称", "作为", "乃", "列为",
 ];
 
+/// Cheap test before segmenting: the claim can only be about a place when a
+/// copula stands before it in the clause or 的 right after it.
+pub(crate) fn may_be_about_a_place(text: &str, clause: &Range<usize>, claim: &Range<usize>) -> bool {
+    let before = &text[clause.start..claim.start];
+    text[claim.end..clause.end].starts_with('的') || COPULAS.iter().any(|c| before.contains(c))
+}
+
 /// True when the claim describes a place rather than goods (guideline item
 /// 五(三)): a place name is the subject (丹阳是全国最大的眼镜基地) or the thing
 /// ranked (排名第一的广东). `tokens` are the clause's, with offsets into `text`.
 pub(crate) fn is_about_a_place(text: &str, tokens: &[Token], claim: &Range<usize>) -> bool {
     let word = |t: &Token| &text[t.range.clone()];
-    let is_place = |t: &Token| t.pos == "ns";
+    let is_place = |t: &Token| t.place;
     // A place, then a copula, then at most three tokens, then the claim.
     let before: Vec<&Token> = tokens
         .iter()
@@ -214,7 +237,7 @@ pub(crate) fn is_reported(text: &str, sentence: &Range<usize>, range: &Range<usi
 mod tests {
     #[test]
     fn places_are_not_goods() {
-        let toks = |t: &str| crate::segment::tokens(t, 0..t.len());
+        let toks = |t: &str| crate::segment::tagged(t, 0..t.len());
         let t = "丹阳是全国最大的眼镜基地";
         let c = t.find("最大").unwrap()..t.find("最大").unwrap() + 6;
         assert!(is_about_a_place(t, &toks(t), &c));
@@ -231,7 +254,7 @@ mod tests {
     fn tok(r: Range<usize>) -> Token {
         Token {
             range: r,
-            pos: "n".into(),
+            place: false,
         }
     }
 

@@ -17,27 +17,26 @@ fn fold(c: char) -> char {
     }
 }
 
-/// True when `fold` would change something in `text`. A byte scan, so that
-/// the common case (nothing to fold) costs no copy and no map.
-fn needs_folding(text: &str) -> bool {
-    let b = text.as_bytes();
-    let mut i = 0;
+/// Byte offset of the next character `fold` would change, from `from` on.
+/// A byte scan, so unchanged stretches are found at memory speed.
+fn next_foldable(b: &[u8], from: usize) -> Option<usize> {
+    let mut i = from;
     while i < b.len() {
         match b[i] {
-            b'A'..=b'Z' => return true,
+            b'A'..=b'Z' => return Some(i),
             // U+FF01..U+FF7F is EF BC xx / EF BD xx; U+FFE5 is EF BF A5.
             0xEF if matches!(b.get(i + 1), Some(0xBC | 0xBD))
                 || (b.get(i + 1) == Some(&0xBF) && b.get(i + 2) == Some(&0xA5)) =>
             {
-                return true
+                return Some(i)
             }
             // U+3000 is E3 80 80.
-            0xE3 if b.get(i + 1) == Some(&0x80) && b.get(i + 2) == Some(&0x80) => return true,
+            0xE3 if b.get(i + 1) == Some(&0x80) && b.get(i + 2) == Some(&0x80) => return Some(i),
             _ => {}
         }
         i += 1;
     }
-    false
+    None
 }
 
 /// Normalises a rule regex: full-width characters fold like text does, but
@@ -55,46 +54,61 @@ pub(crate) fn normalize_term(term: &str) -> String {
     term.chars().map(fold).collect()
 }
 
-/// One shadow character and the original bytes it stands for.
+/// From shadow offset `norm` on, shadow and original advance together
+/// (same bytes) up to the next anchor, with the original at `orig`.
 #[derive(Debug, Clone, Copy)]
-struct MapEntry {
+struct Anchor {
     norm: u32,
-    orig_start: u32,
-    orig_end: u32,
+    orig: u32,
 }
 
 /// The shadow text plus its map back to the original.
 ///
-/// Offsets are `u32`: the scanner feeds text in chunks far below 4 GiB.
+/// Every shadow character stands for exactly one original character. The map
+/// keeps an anchor only where the two stop moving in step (a folded character
+/// of another byte length), so text with few full-width characters costs
+/// little. Offsets are `u32`: the scanner feeds text in chunks far below 4 GiB.
 #[derive(Debug)]
 pub(crate) struct Normalized<'a> {
+    original: &'a str,
     text: std::borrow::Cow<'a, str>,
-    /// `None` when the shadow text is the original (byte-identical).
-    map: Option<Vec<MapEntry>>,
+    anchors: Vec<Anchor>,
 }
 
 impl<'a> Normalized<'a> {
     /// Builds the shadow text of `original`.
     pub(crate) fn new(original: &'a str) -> Normalized<'a> {
-        if !needs_folding(original) {
+        let b = original.as_bytes();
+        let Some(first) = next_foldable(b, 0) else {
             return Normalized {
+                original,
                 text: std::borrow::Cow::Borrowed(original),
-                map: None,
+                anchors: Vec::new(),
             };
-        }
+        };
         let mut text = String::with_capacity(original.len());
-        let mut map = Vec::with_capacity(original.len() / 2);
-        for (i, c) in original.char_indices() {
-            map.push(MapEntry {
-                norm: text.len() as u32,
-                orig_start: i as u32,
-                orig_end: (i + c.len_utf8()) as u32,
-            });
-            text.push(fold(c));
+        let mut anchors = vec![Anchor { norm: 0, orig: 0 }];
+        let mut copied = 0;
+        let mut at = Some(first);
+        while let Some(i) = at {
+            text.push_str(&original[copied..i]);
+            let c = original[i..].chars().next().unwrap_or(' ');
+            let folded = fold(c);
+            text.push(folded);
+            copied = i + c.len_utf8();
+            if folded.len_utf8() != c.len_utf8() {
+                anchors.push(Anchor {
+                    norm: text.len() as u32,
+                    orig: copied as u32,
+                });
+            }
+            at = next_foldable(b, copied);
         }
+        text.push_str(&original[copied..]);
         Normalized {
+            original,
             text: std::borrow::Cow::Owned(text),
-            map: Some(map),
+            anchors,
         }
     }
 
@@ -103,35 +117,37 @@ impl<'a> Normalized<'a> {
         &self.text
     }
 
+    /// Original byte offset of the shadow character starting at `pos`.
+    fn orig_of(&self, pos: usize) -> usize {
+        if self.anchors.is_empty() {
+            return pos;
+        }
+        let i = self
+            .anchors
+            .partition_point(|a| a.norm as usize <= pos)
+            .saturating_sub(1);
+        let a = self.anchors[i];
+        a.orig as usize + (pos - a.norm as usize)
+    }
+
     /// Maps a byte range of the shadow text (on char boundaries) to the byte
     /// range of the original characters it was made from.
     pub(crate) fn to_original(&self, start: usize, end: usize) -> (usize, usize) {
-        let Some(map) = &self.map else {
+        if self.anchors.is_empty() {
             return (start, end);
-        };
-        if start >= end {
-            let s = self.orig_at(map, start);
+        }
+        let s = self.orig_of(start);
+        if end <= start {
             return (s, s);
         }
-        let first = map.partition_point(|e| (e.norm as usize) < start);
-        let last = map
-            .partition_point(|e| (e.norm as usize) < end)
-            .saturating_sub(1);
-        let s = map
-            .get(first)
-            .map_or(self.orig_len(map), |e| e.orig_start as usize);
-        let e = map.get(last).map_or(s, |e| e.orig_end as usize);
-        (s, e.max(s))
-    }
-
-    fn orig_at(&self, map: &[MapEntry], pos: usize) -> usize {
-        let i = map.partition_point(|e| (e.norm as usize) < pos);
-        map.get(i)
-            .map_or(self.orig_len(map), |e| e.orig_start as usize)
-    }
-
-    fn orig_len(&self, map: &[MapEntry]) -> usize {
-        map.last().map_or(0, |e| e.orig_end as usize)
+        // The end is the end of the original of the last shadow character.
+        let last = self.text[..end]
+            .char_indices()
+            .next_back()
+            .map_or(start, |(i, _)| i);
+        let o = self.orig_of(last);
+        let len = self.original[o..].chars().next().map_or(0, char::len_utf8);
+        (s, (o + len).max(s))
     }
 }
 
@@ -142,7 +158,7 @@ mod tests {
     #[test]
     fn identity_when_nothing_to_fold() {
         let n = Normalized::new("全网最低价。最后三单");
-        assert!(n.map.is_none());
+        assert!(n.anchors.is_empty());
         assert_eq!(n.to_original(3, 9), (3, 9));
     }
 
@@ -162,6 +178,18 @@ mod tests {
     #[test]
     fn patterns_fold_full_width_but_keep_ascii_case() {
         assert_eq!(normalize_pattern(r"[^，。]\P{Han}Ａ"), r"[^,。]\P{Han}a");
+    }
+
+    #[test]
+    fn every_character_maps_back() {
+        let s = "Ａ价，ab。Ｃ\u{3000}￥9最Z！";
+        let n = Normalized::new(s);
+        for (i, c) in n.text().char_indices() {
+            let (a, b) = n.to_original(i, i + c.len_utf8());
+            let orig = &s[a..b];
+            assert_eq!(orig.chars().count(), 1, "{c:?} maps to {orig:?}");
+            assert_eq!(normalize_term(orig), c.to_string());
+        }
     }
 
     #[test]

@@ -1,19 +1,20 @@
 //! `Scanner`: the pipeline from raw text to findings.
 
 use crate::context::{
-    clause_around, is_about_a_place, is_negated, is_reported, next_word_end, on_word_boundaries,
-    sentence_around,
+    clause_around, is_about_a_place, is_negated, is_reported, may_be_about_a_place, next_word_end,
+    on_word_boundaries, sentence_around, window_around,
 };
-use crate::engine::dict::{Dict, DictBuilder, Hit, Use};
+use crate::engine::dict::{Dict, DictBuilder, Hits, Use};
 use crate::engine::pattern::Patterns;
 use crate::error::{Error, Result};
 use crate::finding::{Finding, Span};
 use crate::normalize::{normalize_term, Normalized};
 use crate::rule::{Boundary, Category, Extend, Rule, Severity};
 use crate::ruleset::{compile, selector_category, selector_matches, RuleSet};
-use crate::segment::{run_around, tokens, Token};
+use crate::segment::{run_around, tagged, tokens, Token};
 use aho_corasick::AhoCorasick;
 use regex::Regex;
+use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::Arc;
 use unicode_segmentation::GraphemeCursor;
@@ -41,7 +42,6 @@ struct Inner {
     rules: Vec<CompiledRule>,
     dict: Dict,
     patterns: Patterns,
-    category_exempt_res: Vec<(Category, Regex)>,
     allow: Option<AhoCorasick>,
     min_severity: Severity,
     ruleset: RuleSet,
@@ -50,6 +50,7 @@ struct Inner {
 #[derive(Debug)]
 struct CompiledRule {
     rule: Rule,
+    /// The rule's exemption pattern and its category's, as one alternation.
     exempt_re: Option<Regex>,
     qualifier_re: Option<Regex>,
 }
@@ -143,6 +144,16 @@ impl ScannerBuilder {
             .collect();
 
         let mut dict = DictBuilder::default();
+        let mut category_patterns: HashMap<Category, Vec<&str>> = HashMap::new();
+        for ex in set.exemptions() {
+            for p in &ex.phrases {
+                dict.add(p, Use::CategoryExempt(ex.category));
+            }
+            category_patterns
+                .entry(ex.category)
+                .or_default()
+                .extend(ex.patterns.iter().map(String::as_str));
+        }
         let mut pattern_rules = Vec::new();
         let mut rules = Vec::with_capacity(chosen.len());
         for (i, rule) in chosen.into_iter().enumerate() {
@@ -158,41 +169,38 @@ impl ScannerBuilder {
             }
             // Patterns were validated at load time; a failure here means the
             // set was built by hand, so report it the same way.
-            let re = |p: &Option<String>| -> Result<Option<Regex>> {
-                p.as_deref()
-                    .map(|p| {
-                        compile(p).map_err(|message| Error::InvalidRule {
-                            origin: "<scanner>".into(),
-                            line: 0,
-                            rule: rule.id.clone(),
-                            message,
-                        })
+            let re = |p: Option<String>| -> Result<Option<Regex>> {
+                p.map(|p| {
+                    compile(&p).map_err(|message| Error::InvalidRule {
+                        origin: "<scanner>".into(),
+                        line: 0,
+                        rule: rule.id.clone(),
+                        message,
                     })
-                    .transpose()
+                })
+                .transpose()
             };
-            if let Some(p) = re(&rule.pattern)? {
+            if let Some(p) = re(rule.pattern.clone())? {
                 pattern_rules.push((i, p));
             }
+            let exempt_parts: Vec<&str> = rule
+                .exempt_pattern
+                .as_deref()
+                .into_iter()
+                .chain(category_patterns.get(&rule.category).into_iter().flatten().copied())
+                .collect();
+            let exempt_alternation = (!exempt_parts.is_empty()).then(|| {
+                exempt_parts
+                    .iter()
+                    .map(|p| format!("(?:{p})"))
+                    .collect::<Vec<_>>()
+                    .join("|")
+            });
             rules.push(CompiledRule {
-                exempt_re: re(&rule.exempt_pattern)?,
-                qualifier_re: re(&rule.qualifier_pattern)?,
+                exempt_re: re(exempt_alternation)?,
+                qualifier_re: re(rule.qualifier_pattern.clone())?,
                 rule: rule.clone(),
             });
-        }
-        let mut category_exempt_res = Vec::new();
-        for ex in set.exemptions() {
-            for p in &ex.phrases {
-                dict.add(p, Use::CategoryExempt(ex.category));
-            }
-            for p in &ex.patterns {
-                let re = compile(p).map_err(|message| Error::InvalidRule {
-                    origin: "<scanner>".into(),
-                    line: 0,
-                    rule: format!("[[exemptions]] {}", ex.category),
-                    message,
-                })?;
-                category_exempt_res.push((ex.category, re));
-            }
         }
         let allow_phrases: Vec<String> = self.allow.iter().map(|p| normalize_term(p)).collect();
         let allow = if allow_phrases.is_empty() {
@@ -205,7 +213,6 @@ impl ScannerBuilder {
                 rules,
                 dict: dict.build(),
                 patterns: Patterns::new(pattern_rules),
-                category_exempt_res,
                 allow,
                 min_severity: self.min_severity.unwrap_or(Severity::Info),
                 ruleset: set,
@@ -277,24 +284,18 @@ impl Scanner {
         let norm = Normalized::new(original);
         let n = norm.text();
 
-        let mut hits: Vec<Hit> = Vec::new();
-        inner.dict.hits(n, &mut hits);
-        let mut terms: Vec<(u32, Range<usize>)> = hits
-            .iter()
-            .filter_map(|h| match h.what {
-                Use::Term(r) => Some((r, h.start..h.end)),
-                _ => None,
-            })
-            .collect();
-        inner.patterns.find(n, |r, s, e| terms.push((r, s..e)));
-        if terms.is_empty() {
+        let mut hits = inner.dict.hits(n);
+        inner
+            .patterns
+            .find(n, |r, start, end| hits.terms.push((r, start..end)));
+        if hits.terms.is_empty() {
             return;
         }
 
         let mut token_cache: Vec<(Range<usize>, Vec<Token>)> = Vec::new();
         let mut candidates = Vec::new();
-        for (rule_idx, term) in terms {
-            if let Some(c) = self.judge(n, &hits, rule_idx, term, &mut token_cache) {
+        for (rule_idx, term) in &hits.terms {
+            if let Some(c) = self.judge(n, &hits, *rule_idx, term.clone(), &mut token_cache) {
                 candidates.push(c);
             }
         }
@@ -338,10 +339,11 @@ impl Scanner {
     }
 
     /// Decides whether one term match is a finding, and at what severity.
+    /// Checks run cheapest first: most candidates end at an exemption phrase.
     fn judge(
         &self,
         n: &str,
-        hits: &[Hit],
+        hits: &Hits,
         rule_idx: u32,
         term: Range<usize>,
         token_cache: &mut Vec<(Range<usize>, Vec<Token>)>,
@@ -349,17 +351,20 @@ impl Scanner {
         let inner = &*self.inner;
         let compiled = &inner.rules[rule_idx as usize];
         let rule = &compiled.rule;
-        let covers = |r: &Range<usize>| r.start <= term.start && r.end >= term.end;
-        let exempted = hits.iter().any(|h| {
-            let applies = match h.what {
-                Use::Exempt(r) => r == rule_idx,
-                Use::CategoryExempt(c) => c == rule.category,
-                _ => false,
-            };
-            applies && covers(&(h.start..h.end))
-        });
-        if exempted {
+        if hits.exempts(rule_idx, rule.category, &term) {
             return None;
+        }
+
+        let sentence = sentence_around(n, term.clone());
+        if let Some(re) = &compiled.exempt_re {
+            // Exemption patterns are short: look only near the term.
+            let window = window_around(n, &sentence, &term);
+            let covers = |m: regex::Match| {
+                window.start + m.start() <= term.start && window.start + m.end() >= term.end
+            };
+            if re.find_iter(&n[window.clone()]).any(covers) {
+                return None;
+            }
         }
 
         let check_boundary = match rule.boundary {
@@ -384,29 +389,14 @@ impl Scanner {
                 end = next_word_end(n, toks, &term);
             }
         }
-
-        let sentence = sentence_around(n, term.start..end);
-        let sentence_text = &n[sentence.clone()];
-        let exempt_by_pattern = |re: &Regex| {
-            re.find_iter(sentence_text)
-                .any(|m| covers(&(sentence.start + m.start()..sentence.start + m.end())))
-        };
-        if compiled.exempt_re.as_ref().is_some_and(exempt_by_pattern)
-            || inner
-                .category_exempt_res
-                .iter()
-                .any(|(c, re)| *c == rule.category && exempt_by_pattern(re))
-        {
-            return None;
-        }
+        let claim = term.start..end;
 
         let mut severity = rule.severity;
-        let qualified = hits.iter().any(|h| {
-            h.what == Use::Qualifier(rule_idx) && h.start >= sentence.start && h.end <= sentence.end
-        }) || compiled
-            .qualifier_re
-            .as_ref()
-            .is_some_and(|re| re.is_match(sentence_text));
+        let qualified = hits.qualifies(rule_idx, &sentence)
+            || compiled
+                .qualifier_re
+                .as_ref()
+                .is_some_and(|re| re.is_match(&n[sentence.clone()]));
         if qualified {
             severity = severity.min(rule.qualified);
         }
@@ -414,12 +404,14 @@ impl Scanner {
             severity = severity.lowered();
         }
         if severity > Severity::Info {
-            let clause = clause_around(n, term.start..end);
-            if is_about_a_place(n, &tokens(n, clause), &(term.start..end)) {
+            let clause = clause_around(n, claim.clone());
+            if may_be_about_a_place(n, &clause, &claim)
+                && is_about_a_place(n, &tagged(n, clause), &claim)
+            {
                 severity = Severity::Info;
             }
         }
-        if is_reported(n, &sentence, &(term.start..end)) {
+        if is_reported(n, &sentence, &claim) {
             severity = Severity::Info;
         }
         if severity < inner.min_severity {
@@ -428,7 +420,7 @@ impl Scanner {
         Some(Candidate {
             rule: rule_idx,
             term_len: term.len(),
-            range: term.start..end,
+            range: claim,
             severity,
         })
     }

@@ -19,11 +19,12 @@ pub(crate) fn jieba() -> &'static Jieba {
     JIEBA.get_or_init(Jieba::new)
 }
 
-/// A token of the segmented run: byte range in the scanned text and part of speech.
+/// A token: byte range in the scanned text and, from [`tagged`], whether
+/// jieba tags it as a place name (`ns`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Token {
     pub(crate) range: Range<usize>,
-    pub(crate) pos: String,
+    pub(crate) place: bool,
 }
 
 /// Characters jieba keeps together in one run (its own `re_han` class).
@@ -51,15 +52,28 @@ pub(crate) fn run_around(text: &str, range: Range<usize>) -> Range<usize> {
     start..end
 }
 
-/// Segments `text[run]` and returns its tokens with offsets into `text`.
-pub(crate) fn tokens(text: &str, run: Range<usize>) -> Vec<Token> {
-    let base = run.start;
+/// Segments `text[range]`; offsets are into `text`. No part of speech.
+pub(crate) fn tokens(text: &str, range: Range<usize>) -> Vec<Token> {
+    let base = range.start;
     jieba()
-        .tag(&text[run], true)
+        .cut(&text[range], true)
         .into_iter()
         .map(|t| Token {
             range: base + t.byte_start..base + t.byte_end,
-            pos: t.tag.to_string(),
+            place: false,
+        })
+        .collect()
+}
+
+/// Segments `text[range]` and tags place names (slower than [`tokens`]).
+pub(crate) fn tagged(text: &str, range: Range<usize>) -> Vec<Token> {
+    let base = range.start;
+    jieba()
+        .tag(&text[range], true)
+        .into_iter()
+        .map(|t| Token {
+            range: base + t.byte_start..base + t.byte_end,
+            place: t.tag == "ns",
         })
         .collect()
 }

@@ -4,6 +4,7 @@
 use crate::rule::Category;
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use std::collections::HashMap;
+use std::ops::Range;
 
 /// Above this many phrases the automaton is left to pick its own kind: a
 /// forced DFA for a huge user pack would take too much memory.
@@ -22,12 +23,49 @@ pub(crate) enum Use {
     Qualifier(u32),
 }
 
-/// One hit of the dictionary pass.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Hit {
-    pub(crate) start: usize,
-    pub(crate) end: usize,
-    pub(crate) what: Use,
+/// Whom an exemption hit exempts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Scope {
+    /// One rule.
+    Rule(u32),
+    /// Every rule of a category.
+    Category(Category),
+}
+
+/// What the dictionary pass found in one piece of text, each list sorted by start.
+#[derive(Debug, Default)]
+pub(crate) struct Hits {
+    /// Term matches: the candidates.
+    pub(crate) terms: Vec<(u32, Range<usize>)>,
+    /// Exemption phrase matches.
+    pub(crate) exempts: Vec<(Scope, Range<usize>)>,
+    /// Qualifier phrase matches.
+    pub(crate) qualifiers: Vec<(u32, Range<usize>)>,
+    /// Longest exemption phrase, in bytes: how far back a covering one can start.
+    longest_exempt: usize,
+}
+
+impl Hits {
+    /// True when an exemption of `rule` (or of its `category`) covers `term`.
+    pub(crate) fn exempts(&self, rule: u32, category: Category, term: &Range<usize>) -> bool {
+        let upto = self.exempts.partition_point(|(_, r)| r.start <= term.start);
+        self.exempts[..upto]
+            .iter()
+            .rev()
+            .take_while(|(_, r)| r.start + self.longest_exempt >= term.end)
+            .any(|(scope, r)| {
+                r.end >= term.end && (*scope == Scope::Rule(rule) || *scope == Scope::Category(category))
+            })
+    }
+
+    /// True when a qualifier of `rule` lies inside `window`.
+    pub(crate) fn qualifies(&self, rule: u32, window: &Range<usize>) -> bool {
+        let from = self.qualifiers.partition_point(|(_, r)| r.start < window.start);
+        self.qualifiers[from..]
+            .iter()
+            .take_while(|(_, r)| r.start < window.end)
+            .any(|(q, r)| *q == rule && r.end <= window.end)
+    }
 }
 
 /// The dictionary automaton and, per phrase, its uses.
@@ -35,6 +73,7 @@ pub(crate) struct Hit {
 pub(crate) struct Dict {
     automaton: Option<AhoCorasick>,
     uses: Vec<Vec<Use>>,
+    longest_exempt: usize,
 }
 
 /// Collects phrases before the automaton is built.
@@ -58,6 +97,17 @@ impl DictBuilder {
     }
 
     pub(crate) fn build(self) -> Dict {
+        let longest_exempt = self
+            .phrases
+            .iter()
+            .zip(&self.uses)
+            .filter(|(_, uses)| {
+                uses.iter()
+                    .any(|u| matches!(u, Use::Exempt(_) | Use::CategoryExempt(_)))
+            })
+            .map(|(p, _)| p.len())
+            .max()
+            .unwrap_or(0);
         if self.phrases.is_empty() {
             return Dict::default();
         }
@@ -75,22 +125,35 @@ impl DictBuilder {
         Dict {
             automaton,
             uses: self.uses,
+            longest_exempt,
         }
     }
 }
 
 impl Dict {
-    /// Every occurrence of every phrase, overlaps included, with each use.
-    pub(crate) fn hits(&self, text: &str, out: &mut Vec<Hit>) {
-        let Some(ac) = &self.automaton else { return };
+    /// Every occurrence of every phrase, overlaps included, sorted by use.
+    pub(crate) fn hits(&self, text: &str) -> Hits {
+        let mut hits = Hits {
+            longest_exempt: self.longest_exempt,
+            ..Hits::default()
+        };
+        let Some(ac) = &self.automaton else {
+            return hits;
+        };
         for m in ac.find_overlapping_iter(text) {
+            let range = m.start()..m.end();
             for &what in &self.uses[m.pattern().as_usize()] {
-                out.push(Hit {
-                    start: m.start(),
-                    end: m.end(),
-                    what,
-                });
+                match what {
+                    Use::Term(r) => hits.terms.push((r, range.clone())),
+                    Use::Exempt(r) => hits.exempts.push((Scope::Rule(r), range.clone())),
+                    Use::CategoryExempt(c) => hits.exempts.push((Scope::Category(c), range.clone())),
+                    Use::Qualifier(r) => hits.qualifiers.push((r, range.clone())),
+                }
             }
         }
+        // Overlapping matches come in order of their end; lookups need starts.
+        hits.exempts.sort_by_key(|(_, r)| (r.start, r.end));
+        hits.qualifiers.sort_by_key(|(_, r)| (r.start, r.end));
+        hits
     }
 }
