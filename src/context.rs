@@ -39,9 +39,17 @@ pub(crate) fn sentence_around(text: &str, range: Range<usize>) -> Range<usize> {
 const EXEMPT_REACH: usize = 16;
 
 /// The part of `sentence` within `EXEMPT_REACH` chars of `term`.
-pub(crate) fn window_around(text: &str, sentence: &Range<usize>, term: &Range<usize>) -> Range<usize> {
+pub(crate) fn window_around(
+    text: &str,
+    sentence: &Range<usize>,
+    term: &Range<usize>,
+) -> Range<usize> {
     let mut start = term.start;
-    for c in text[sentence.start..term.start].chars().rev().take(EXEMPT_REACH) {
+    for c in text[sentence.start..term.start]
+        .chars()
+        .rev()
+        .take(EXEMPT_REACH)
+    {
         start -= c.len_utf8();
     }
     let mut end = term.end;
@@ -123,7 +131,11 @@ const COPULAS: &[&str] = &[
 
 /// Cheap test before segmenting: the claim can only be about a place when a
 /// copula stands before it in the clause or 的 right after it.
-pub(crate) fn may_be_about_a_place(text: &str, clause: &Range<usize>, claim: &Range<usize>) -> bool {
+pub(crate) fn may_be_about_a_place(
+    text: &str,
+    clause: &Range<usize>,
+    claim: &Range<usize>,
+) -> bool {
     let before = &text[clause.start..claim.start];
     text[claim.end..clause.end].starts_with('的') || COPULAS.iter().any(|c| before.contains(c))
 }

@@ -187,7 +187,13 @@ impl ScannerBuilder {
                 .exempt_pattern
                 .as_deref()
                 .into_iter()
-                .chain(category_patterns.get(&rule.category).into_iter().flatten().copied())
+                .chain(
+                    category_patterns
+                        .get(&rule.category)
+                        .into_iter()
+                        .flatten()
+                        .copied(),
+                )
                 .collect();
             let exempt_alternation = (!exempt_parts.is_empty()).then(|| {
                 exempt_parts
@@ -202,6 +208,12 @@ impl ScannerBuilder {
                 rule: rule.clone(),
             });
         }
+        let (patterns, anchors) = Patterns::new(pattern_rules);
+        for a in &anchors {
+            for lit in &a.literals {
+                dict.add(lit, Use::Anchor(a.pattern));
+            }
+        }
         let allow_phrases: Vec<String> = self.allow.iter().map(|p| normalize_term(p)).collect();
         let allow = if allow_phrases.is_empty() {
             None
@@ -212,7 +224,7 @@ impl ScannerBuilder {
             inner: Arc::new(Inner {
                 rules,
                 dict: dict.build(),
-                patterns: Patterns::new(pattern_rules),
+                patterns,
                 allow,
                 min_severity: self.min_severity.unwrap_or(Severity::Info),
                 ruleset: set,
@@ -285,9 +297,14 @@ impl Scanner {
         let n = norm.text();
 
         let mut hits = inner.dict.hits(n);
+        for &(pattern, start) in &hits.anchors {
+            if let Some((rule, end)) = inner.patterns.find_at(n, pattern, start) {
+                hits.terms.push((rule, start..end));
+            }
+        }
         inner
             .patterns
-            .find(n, |r, start, end| hits.terms.push((r, start..end)));
+            .find_free(n, |r, start, end| hits.terms.push((r, start..end)));
         if hits.terms.is_empty() {
             return;
         }

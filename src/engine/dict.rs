@@ -21,6 +21,8 @@ pub(crate) enum Use {
     CategoryExempt(Category),
     /// A qualifier of rule `n`.
     Qualifier(u32),
+    /// A literal that starts every match of anchored pattern `n`.
+    Anchor(u32),
 }
 
 /// Whom an exemption hit exempts.
@@ -41,6 +43,8 @@ pub(crate) struct Hits {
     pub(crate) exempts: Vec<(Scope, Range<usize>)>,
     /// Qualifier phrase matches.
     pub(crate) qualifiers: Vec<(u32, Range<usize>)>,
+    /// Where an anchored pattern may match: pattern index and start.
+    pub(crate) anchors: Vec<(u32, usize)>,
     /// Longest exemption phrase, in bytes: how far back a covering one can start.
     longest_exempt: usize,
 }
@@ -54,13 +58,16 @@ impl Hits {
             .rev()
             .take_while(|(_, r)| r.start + self.longest_exempt >= term.end)
             .any(|(scope, r)| {
-                r.end >= term.end && (*scope == Scope::Rule(rule) || *scope == Scope::Category(category))
+                r.end >= term.end
+                    && (*scope == Scope::Rule(rule) || *scope == Scope::Category(category))
             })
     }
 
     /// True when a qualifier of `rule` lies inside `window`.
     pub(crate) fn qualifies(&self, rule: u32, window: &Range<usize>) -> bool {
-        let from = self.qualifiers.partition_point(|(_, r)| r.start < window.start);
+        let from = self
+            .qualifiers
+            .partition_point(|(_, r)| r.start < window.start);
         self.qualifiers[from..]
             .iter()
             .take_while(|(_, r)| r.start < window.end)
@@ -146,14 +153,20 @@ impl Dict {
                 match what {
                     Use::Term(r) => hits.terms.push((r, range.clone())),
                     Use::Exempt(r) => hits.exempts.push((Scope::Rule(r), range.clone())),
-                    Use::CategoryExempt(c) => hits.exempts.push((Scope::Category(c), range.clone())),
+                    Use::CategoryExempt(c) => {
+                        hits.exempts.push((Scope::Category(c), range.clone()))
+                    }
                     Use::Qualifier(r) => hits.qualifiers.push((r, range.clone())),
+                    Use::Anchor(p) => hits.anchors.push((p, range.start)),
                 }
             }
         }
         // Overlapping matches come in order of their end; lookups need starts.
         hits.exempts.sort_by_key(|(_, r)| (r.start, r.end));
         hits.qualifiers.sort_by_key(|(_, r)| (r.start, r.end));
+        // Literals of one pattern may share a start (年度, 年度最): run it once there.
+        hits.anchors.sort_unstable();
+        hits.anchors.dedup();
         hits
     }
 }

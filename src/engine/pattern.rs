@@ -1,34 +1,120 @@
-//! Regex rules: one `RegexSet` pass says which patterns occur at all; only
-//! those are then run to find where.
+//! Regex rules. A pattern whose matches must start with one of a small set of
+//! literals (价格, 年度, 100% …) is anchored: its literals join the dictionary
+//! pass, and the regex runs only where one of them occurs. The rest run as one
+//! `RegexSet` pass that says which patterns occur at all.
 
-use regex::{Regex, RegexSet, RegexSetBuilder};
+use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
+use regex_syntax::hir::literal::{ExtractKind, Extractor};
 
 use crate::ruleset::REGEX_SIZE_LIMIT;
+
+/// More prefix literals than this and the dictionary is better off without them.
+const MAX_ANCHORS: usize = 256;
+
+/// Anchor literals are cut to this many characters: shorter literals mean
+/// fewer of them, and three CJK characters are rare enough to anchor on.
+const ANCHOR_CHARS: usize = 3;
+
+/// How far an anchored pattern may match from its literal, in bytes.
+const ANCHORED_REACH: usize = 512;
 
 /// The compiled pattern rules.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Patterns {
+    /// Per anchored pattern: its rule and the regex anchored at the start.
+    anchored: Vec<(u32, Regex)>,
+    /// Patterns without usable literals, searched over the whole text.
     set: Option<RegexSet>,
-    each: Vec<(u32, Regex)>,
+    free: Vec<(u32, Regex)>,
+}
+
+/// A pattern and the literals one of which starts each of its matches.
+pub(crate) struct Anchors {
+    /// Index into the anchored patterns, for [`Patterns::find_at`].
+    pub(crate) pattern: u32,
+    pub(crate) literals: Vec<String>,
+}
+
+/// The literals every match of `re` starts with, if they are few and none is empty.
+fn prefix_literals(re: &Regex) -> Option<Vec<String>> {
+    let hir = regex_syntax::Parser::new().parse(re.as_str()).ok()?;
+    let seq = Extractor::new()
+        .kind(ExtractKind::Prefix)
+        .limit_total(16 * MAX_ANCHORS)
+        .extract(&hir);
+    let mut literals: Vec<String> = Vec::new();
+    for lit in seq.literals()? {
+        // Any prefix of a prefix literal is one too: cut each to a few whole
+        // characters (the extractor may also have cut one inside a character).
+        let bytes = lit.as_bytes();
+        let valid = match std::str::from_utf8(bytes) {
+            Ok(s) => s,
+            Err(e) => std::str::from_utf8(&bytes[..e.valid_up_to()]).ok()?,
+        };
+        let short: String = valid.chars().take(ANCHOR_CHARS).collect();
+        if short.is_empty() {
+            return None;
+        }
+        if !literals.contains(&short) {
+            literals.push(short);
+        }
+    }
+    (!literals.is_empty() && literals.len() <= MAX_ANCHORS).then_some(literals)
 }
 
 impl Patterns {
-    /// `rules` pairs a rule index with its compiled pattern.
-    pub(crate) fn new(rules: Vec<(u32, Regex)>) -> Patterns {
-        if rules.is_empty() {
-            return Patterns::default();
+    /// `rules` pairs a rule index with its compiled pattern. Returns the
+    /// patterns and the literals to add to the dictionary.
+    pub(crate) fn new(rules: Vec<(u32, Regex)>) -> (Patterns, Vec<Anchors>) {
+        let mut patterns = Patterns::default();
+        let mut anchors = Vec::new();
+        for (rule, re) in rules {
+            let anchored = prefix_literals(&re).and_then(|literals| {
+                let re = RegexBuilder::new(&format!(r"\A(?:{})", re.as_str()))
+                    .size_limit(REGEX_SIZE_LIMIT)
+                    .dfa_size_limit(REGEX_SIZE_LIMIT)
+                    .build()
+                    .ok()?;
+                Some((literals, re))
+            });
+            match anchored {
+                Some((literals, re)) => {
+                    anchors.push(Anchors {
+                        pattern: patterns.anchored.len() as u32,
+                        literals,
+                    });
+                    patterns.anchored.push((rule, re));
+                }
+                None => patterns.free.push((rule, re)),
+            }
         }
-        let set = RegexSetBuilder::new(rules.iter().map(|(_, r)| r.as_str()))
-            .size_limit(REGEX_SIZE_LIMIT * 8)
-            .dfa_size_limit(REGEX_SIZE_LIMIT * 8)
-            .build()
-            .ok();
-        Patterns { set, each: rules }
+        if !patterns.free.is_empty() {
+            patterns.set = RegexSetBuilder::new(patterns.free.iter().map(|(_, r)| r.as_str()))
+                .size_limit(REGEX_SIZE_LIMIT * 8)
+                .dfa_size_limit(REGEX_SIZE_LIMIT * 8)
+                .build()
+                .ok();
+        }
+        (patterns, anchors)
     }
 
-    /// Calls `found(rule, start, end)` for every pattern match in `text`.
-    pub(crate) fn find(&self, text: &str, mut found: impl FnMut(u32, usize, usize)) {
-        let run = |rule: u32, re: &Regex, found: &mut dyn FnMut(u32, usize, usize)| {
+    /// Runs anchored pattern `pattern` at byte `start` of `text`; returns its
+    /// rule and the match end.
+    pub(crate) fn find_at(&self, text: &str, pattern: u32, start: usize) -> Option<(u32, usize)> {
+        let (rule, re) = self.anchored.get(pattern as usize)?;
+        let mut end = (start + ANCHORED_REACH).min(text.len());
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        re.find(&text[start..end])
+            .filter(|m| !m.is_empty())
+            .map(|m| (*rule, start + m.end()))
+    }
+
+    /// Calls `found(rule, start, end)` for every match of the patterns that
+    /// have no anchors.
+    pub(crate) fn find_free(&self, text: &str, mut found: impl FnMut(u32, usize, usize)) {
+        let mut run = |rule: u32, re: &Regex| {
             for m in re.find_iter(text) {
                 if !m.is_empty() {
                     found(rule, m.start(), m.end());
@@ -38,16 +124,41 @@ impl Patterns {
         match &self.set {
             Some(set) => {
                 for i in set.matches(text).iter() {
-                    let (rule, re) = &self.each[i];
-                    run(*rule, re, &mut found);
+                    let (rule, re) = &self.free[i];
+                    run(*rule, re);
                 }
             }
             // The set outgrew its size limit: run each pattern on its own.
             None => {
-                for (rule, re) in &self.each {
-                    run(*rule, re, &mut found);
+                for (rule, re) in &self.free {
+                    run(*rule, re);
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn literal_prefixes_anchor_patterns() {
+        let re = Regex::new("(?:年度|全年)最(?:大|强)的?(?:力度|优惠)|最大力度").unwrap();
+        let lits = prefix_literals(&re).unwrap();
+        assert!(lits.iter().all(|l| l.chars().count() <= ANCHOR_CHARS));
+        for text in ["年度最大的力度", "全年最强优惠", "最大力度"] {
+            assert!(re.is_match(text));
+            assert!(
+                lits.iter().any(|l| text.starts_with(l.as_str())),
+                "{text} has no anchor in {lits:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn patterns_without_literal_prefixes_run_free() {
+        let re = Regex::new(r"\p{Han}+价").unwrap();
+        assert!(prefix_literals(&re).is_none());
     }
 }
