@@ -17,10 +17,35 @@ fn fold(c: char) -> char {
     }
 }
 
+/// True when one of the 8 bytes in `x` may start a foldable character: an
+/// ASCII capital, or a lead byte 0xE3 (U+3000) or 0xEF (full-width forms).
+/// Eight bytes at a time, since most text has nothing to fold.
+#[inline]
+fn may_hold_foldable(x: u64) -> bool {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    let has_zero_byte = |v: u64| v.wrapping_sub(LO) & !v & HI != 0;
+    if has_zero_byte(x ^ (0xEF * LO)) || has_zero_byte(x ^ (0xE3 * LO)) {
+        return true;
+    }
+    // ASCII bytes (high bit clear) in 0x41..=0x5A. Seven-bit sums cannot
+    // carry into the next byte.
+    let low7 = x & !HI;
+    let at_least_a = low7 + (0x80 - 0x41) * LO;
+    let above_z = low7 + (0x80 - 0x5B) * LO;
+    at_least_a & !above_z & !x & HI != 0
+}
+
 /// Byte offset of the next character `fold` would change, from `from` on.
-/// A byte scan, so unchanged stretches are found at memory speed.
 fn next_foldable(b: &[u8], from: usize) -> Option<usize> {
     let mut i = from;
+    while i + 8 <= b.len() {
+        let word = u64::from_le_bytes(b[i..i + 8].try_into().unwrap_or([0; 8]));
+        if may_hold_foldable(word) {
+            break;
+        }
+        i += 8;
+    }
     while i < b.len() {
         match b[i] {
             b'A'..=b'Z' => return Some(i),
@@ -35,6 +60,16 @@ fn next_foldable(b: &[u8], from: usize) -> Option<usize> {
             _ => {}
         }
         i += 1;
+        // Back to whole words once past the flagged one.
+        if i % 8 == 0 {
+            while i + 8 <= b.len() {
+                let word = u64::from_le_bytes(b[i..i + 8].try_into().unwrap_or([0; 8]));
+                if may_hold_foldable(word) {
+                    break;
+                }
+                i += 8;
+            }
+        }
     }
     None
 }
@@ -189,6 +224,19 @@ mod tests {
             let orig = &s[a..b];
             assert_eq!(orig.chars().count(), 1, "{c:?} maps to {orig:?}");
             assert_eq!(normalize_term(orig), c.to_string());
+        }
+    }
+
+    #[test]
+    fn word_test_agrees_with_byte_test() {
+        let special = |b: u8| b.is_ascii_uppercase() || b == 0xE3 || b == 0xEF;
+        for b in 0..=255u8 {
+            for pos in 0..8 {
+                let mut bytes = [b'a'; 8];
+                bytes[pos] = b;
+                let word = u64::from_le_bytes(bytes);
+                assert_eq!(may_hold_foldable(word), special(b), "byte {b:#x} at {pos}");
+            }
         }
     }
 
