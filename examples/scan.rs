@@ -34,6 +34,7 @@ OPTIONS:
                               auto means: stdout is a terminal and NO_COLOR
                               is unset]
     --min-severity LEVEL      Drop findings below info|warning|error
+                              [default: warning; info adds hints]
     --select ID_OR_PREFIX     Only run these rules (ABS, ABS001, absolute);
                               repeatable and comma-separated
     --ignore ID_OR_PREFIX     Skip these rules; same syntax as --select
@@ -161,7 +162,8 @@ fn parse_args(args: Vec<OsString>) -> Result<Options, String> {
         action: Action::Scan,
         format: Format::Text,
         color: false,
-        min_severity: None,
+        // Info findings are hints (quoted, negated, slang); ask for them.
+        min_severity: Some(Severity::Warning),
         select: Vec::new(),
         ignore: Vec::new(),
         rule_dirs: Vec::new(),

@@ -204,8 +204,9 @@ pub struct Rule {
     /// Longer phrases containing a term that make no claim: a match inside one is dropped.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub exempt: Vec<String>,
-    /// A regular expression, run on the sentence around a match; a match lying
-    /// inside one of its matches is dropped.
+    /// A regular expression, run near a match (up to 16 characters either
+    /// side, within its sentence); a match lying inside one of its matches is
+    /// dropped.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exempt_pattern: Option<String>,
     /// Phrases that, in the same sentence, turn the claim into a qualified one
@@ -276,7 +277,7 @@ pub struct CategoryExemptions {
     /// The phrases.
     #[serde(default)]
     pub phrases: Vec<String>,
-    /// Regular expressions with the same effect, run on the sentence around a match.
+    /// Regular expressions with the same effect, run near a match like `exempt_pattern`.
     #[serde(default)]
     pub patterns: Vec<String>,
 }
