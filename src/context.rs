@@ -16,23 +16,34 @@ fn is_sentence_end(c: char) -> bool {
 /// Most characters a sentence window reaches on each side of a candidate.
 const SENTENCE_REACH: usize = 80;
 
-/// The sentence around `range`, bounded to `SENTENCE_REACH` chars each side.
-pub(crate) fn sentence_around(text: &str, range: Range<usize>) -> Range<usize> {
+/// Widens `range` over neighbouring characters until `stops` says so, at most
+/// `reach` characters on each side.
+pub(crate) fn widen(
+    text: &str,
+    range: Range<usize>,
+    reach: usize,
+    stops: impl Fn(char) -> bool,
+) -> Range<usize> {
     let mut start = range.start;
-    for (n, c) in text[..range.start].chars().rev().enumerate() {
-        if n >= SENTENCE_REACH || is_sentence_end(c) {
+    for c in text[..range.start].chars().rev().take(reach) {
+        if stops(c) {
             break;
         }
         start -= c.len_utf8();
     }
     let mut end = range.end;
-    for (n, c) in text[range.end..].chars().enumerate() {
-        if n >= SENTENCE_REACH || is_sentence_end(c) {
+    for c in text[range.end..].chars().take(reach) {
+        if stops(c) {
             break;
         }
         end += c.len_utf8();
     }
     start..end
+}
+
+/// The sentence around `range`, bounded to `SENTENCE_REACH` chars each side.
+pub(crate) fn sentence_around(text: &str, range: Range<usize>) -> Range<usize> {
+    widen(text, range, SENTENCE_REACH, is_sentence_end)
 }
 
 /// Most characters an exemption pattern may reach beyond the term.
@@ -44,19 +55,9 @@ pub(crate) fn window_around(
     sentence: &Range<usize>,
     term: &Range<usize>,
 ) -> Range<usize> {
-    let mut start = term.start;
-    for c in text[sentence.start..term.start]
-        .chars()
-        .rev()
-        .take(EXEMPT_REACH)
-    {
-        start -= c.len_utf8();
-    }
-    let mut end = term.end;
-    for c in text[term.end..sentence.end].chars().take(EXEMPT_REACH) {
-        end += c.len_utf8();
-    }
-    start..end
+    let inner = &text[..sentence.end];
+    let w = widen(inner, term.clone(), EXEMPT_REACH, |_| false);
+    w.start.max(sentence.start)..w.end
 }
 
 /// A term sits on word boundaries when a token starts where it starts and no
@@ -107,21 +108,7 @@ const CLAUSE_REACH: usize = 32;
 
 /// The clause around `range`, bounded to `CLAUSE_REACH` chars each side.
 pub(crate) fn clause_around(text: &str, range: Range<usize>) -> Range<usize> {
-    let mut start = range.start;
-    for (n, c) in text[..range.start].chars().rev().enumerate() {
-        if n >= CLAUSE_REACH || is_clause_end(c) {
-            break;
-        }
-        start -= c.len_utf8();
-    }
-    let mut end = range.end;
-    for (n, c) in text[range.end..].chars().enumerate() {
-        if n >= CLAUSE_REACH || is_clause_end(c) {
-            break;
-        }
-        end += c.len_utf8();
-    }
-    start..end
+    widen(text, range, CLAUSE_REACH, is_clause_end)
 }
 
 /// Verbs that make the place before them the subject of what follows.

@@ -35,21 +35,7 @@ fn is_run_char(c: char) -> bool {
 /// The run of word characters that contains `range`, at most `RUN_REACH`
 /// characters beyond it on each side.
 pub(crate) fn run_around(text: &str, range: Range<usize>) -> Range<usize> {
-    let mut start = range.start;
-    for (n, c) in text[..range.start].chars().rev().enumerate() {
-        if n >= RUN_REACH || !is_run_char(c) {
-            break;
-        }
-        start -= c.len_utf8();
-    }
-    let mut end = range.end;
-    for (n, c) in text[range.end..].chars().enumerate() {
-        if n >= RUN_REACH || !is_run_char(c) {
-            break;
-        }
-        end += c.len_utf8();
-    }
-    start..end
+    crate::context::widen(text, range, RUN_REACH, |c| !is_run_char(c))
 }
 
 /// Segments `text[range]`; offsets are into `text`. No part of speech.
