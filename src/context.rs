@@ -209,23 +209,23 @@ const REPORTING: &[&str] = &[
     "所谓",
 ];
 
-const OPEN_QUOTES: &[char] = &['“', '「', '『', '"', '‘', '《'];
-const CLOSE_QUOTES: &[char] = &['”', '」', '』', '"', '’', '》'];
+/// Paired quotation marks. The ASCII `"` opens and closes, so it is counted.
+const OPEN_QUOTES: &[char] = &['“', '「', '『', '‘', '《'];
+const CLOSE_QUOTES: &[char] = &['”', '」', '』', '’', '》'];
 
 /// True when `range` sits inside quotation marks in a sentence that reports
 /// or warns against the wording (警惕“全网最低价”).
 pub(crate) fn is_reported(text: &str, sentence: &Range<usize>, range: &Range<usize>) -> bool {
     let before = &text[sentence.start..range.start];
     let after = &text[range.end..sentence.end];
-    let open = before.rfind(OPEN_QUOTES);
-    let opened = open.is_some_and(|i| {
-        !before[i..]
-            .chars()
-            .skip(1)
-            .any(|c| CLOSE_QUOTES.contains(&c) && c != '"')
-    });
-    let closed = after.contains(CLOSE_QUOTES);
-    if !(opened && closed) {
+    let paired_open = before
+        .rfind(OPEN_QUOTES)
+        .is_some_and(|i| !before[i..].contains(CLOSE_QUOTES));
+    let paired_close = after
+        .find(CLOSE_QUOTES)
+        .is_some_and(|i| !after[..i].contains(OPEN_QUOTES));
+    let ascii_quoted = before.matches('"').count() % 2 == 1 && after.contains('"');
+    if !((paired_open && paired_close) || ascii_quoted) {
         return false;
     }
     let sentence_text = &text[sentence.clone()];
@@ -283,5 +283,13 @@ mod tests {
         let t = "我们是“全网最低价”";
         let r = t.find("全网").unwrap()..t.find("”").unwrap();
         assert!(!is_reported(t, &(0..t.len()), &r));
+        // Quotes elsewhere in the sentence do not quote the claim.
+        for t in [
+            "他说\"好\"，这是全网最低价，不是\"违规\"的",
+            "“爆款”来了，全网最低价，“小心”烫手",
+        ] {
+            let r = t.find("全网").unwrap()..t.find("全网").unwrap() + "全网最低价".len();
+            assert!(!is_reported(t, &(0..t.len()), &r), "{t}");
+        }
     }
 }

@@ -23,6 +23,11 @@ use unicode_segmentation::GraphemeCursor;
 /// so memory stays proportional to the piece, not the input.
 const CHUNK: usize = 256 * 1024;
 
+/// Each piece is scanned with this much of its neighbours on either side, so
+/// a phrase or its context across a cut is still seen; a finding belongs to
+/// the piece its start lies in.
+const OVERLAP: usize = 1024;
+
 /// Finds rule violations in text. Built once, shared freely: it is
 /// `Send + Sync`, and cloning it is cheap (an `Arc` inside).
 ///
@@ -43,6 +48,8 @@ struct Inner {
     dict: Dict,
     patterns: Patterns,
     allow: Option<AhoCorasick>,
+    /// Longest allowed phrase, in bytes.
+    allow_longest: usize,
     min_severity: Severity,
     ruleset: RuleSet,
 }
@@ -226,6 +233,7 @@ impl ScannerBuilder {
                 dict: dict.build(),
                 patterns,
                 allow,
+                allow_longest: allow_phrases.iter().map(String::len).max().unwrap_or(0),
                 min_severity: self.min_severity.unwrap_or(Severity::Info),
                 ruleset: set,
             }),
@@ -280,7 +288,9 @@ impl Scanner {
         let mut offset = 0;
         while offset < text.len() {
             let end = chunk_end(text, offset);
-            self.scan_chunk(text, offset..end, &mut findings);
+            let window = floor_char_boundary(text, offset.saturating_sub(OVERLAP))
+                ..ceil_char_boundary(text, end + OVERLAP);
+            self.scan_chunk(text, window, offset..end, &mut findings);
             offset = end;
         }
         findings.sort_by(|a, b| {
@@ -290,7 +300,14 @@ impl Scanner {
         findings
     }
 
-    fn scan_chunk(&self, text: &str, chunk: Range<usize>, out: &mut Vec<Finding>) {
+    /// Scans `text[chunk]`, keeping the findings that start inside `keep`.
+    fn scan_chunk(
+        &self,
+        text: &str,
+        chunk: Range<usize>,
+        keep: Range<usize>,
+        out: &mut Vec<Finding>,
+    ) {
         let inner = &*self.inner;
         let original = &text[chunk.clone()];
         let norm = Normalized::new(original);
@@ -309,16 +326,20 @@ impl Scanner {
             return;
         }
 
+        // In order of start, so the segmenter's cache only holds runs that a
+        // later term can still share.
+        hits.terms.sort_by_key(|(_, r)| (r.start, r.end));
         let mut token_cache: Vec<(Range<usize>, Vec<Token>)> = Vec::new();
         let mut candidates = Vec::new();
         for (rule_idx, term) in &hits.terms {
+            token_cache.retain(|(run, _)| run.end > term.start);
             if let Some(c) = self.judge(n, &hits, *rule_idx, term.clone(), &mut token_cache) {
                 candidates.push(c);
             }
         }
         drop_contained(&mut candidates);
 
-        let allowed: Vec<Range<usize>> = inner
+        let mut allowed: Vec<Range<usize>> = inner
             .allow
             .as_ref()
             .map(|ac| {
@@ -327,16 +348,17 @@ impl Scanner {
                     .collect()
             })
             .unwrap_or_default();
+        allowed.sort_by_key(|r| (r.start, r.end));
 
         for c in candidates {
-            if allowed
-                .iter()
-                .any(|a| a.start <= c.range.start && a.end >= c.range.end)
-            {
+            if covered(&allowed, inner.allow_longest, &c.range) {
                 continue;
             }
             let (s, e) = norm.to_original(c.range.start, c.range.end);
             let (s, e) = grapheme_bounds(text, chunk.start + s, chunk.start + e);
+            if !keep.contains(&s) {
+                continue;
+            }
             let rule = &inner.rules[c.rule as usize].rule;
             let matched = text[s..e].to_string();
             out.push(Finding {
@@ -403,7 +425,7 @@ impl Scanner {
                 return None;
             }
             if rule.extend == Extend::NextWord {
-                end = next_word_end(n, toks, &term);
+                end = next_word_end(n, toks, &term).max(term.end);
             }
         }
         let claim = term.start..end;
@@ -476,6 +498,32 @@ fn drop_contained(cands: &mut Vec<Candidate>) {
     *cands = kept;
 }
 
+/// True when one of `ranges` (sorted by start, none longer than `longest`)
+/// covers `range`.
+fn covered(ranges: &[Range<usize>], longest: usize, range: &Range<usize>) -> bool {
+    let upto = ranges.partition_point(|r| r.start <= range.start);
+    ranges[..upto]
+        .iter()
+        .rev()
+        .take_while(|r| r.start + longest >= range.end)
+        .any(|r| r.end >= range.end)
+}
+
+fn floor_char_boundary(text: &str, mut i: usize) -> usize {
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+fn ceil_char_boundary(text: &str, i: usize) -> usize {
+    let mut i = i.min(text.len());
+    while !text.is_char_boundary(i) {
+        i += 1;
+    }
+    i
+}
+
 /// Where the chunk starting at `start` should end: within `CHUNK` bytes, just
 /// after a line end or sentence end when there is one, else at a char boundary.
 fn chunk_end(text: &str, start: usize) -> usize {
@@ -483,15 +531,11 @@ fn chunk_end(text: &str, start: usize) -> usize {
     if hard >= text.len() {
         return text.len();
     }
-    let mut cut = hard;
-    while !text.is_char_boundary(cut) {
-        cut -= 1;
-    }
+    let cut = floor_char_boundary(text, hard);
     let window = &text[start..cut];
     let soft = window
-        .rfind('\n')
-        .map(|i| start + i + 1)
-        .or_else(|| window.rfind('。').map(|i| start + i + '。'.len_utf8()));
+        .rfind(['\n', '。', '！', '？', '!', '?', '；'])
+        .map(|i| start + i + window[i..].chars().next().map_or(1, char::len_utf8));
     match soft {
         Some(s) if s > start + CHUNK / 2 => s,
         _ => cut,

@@ -38,6 +38,11 @@ pub(crate) struct Anchors {
 /// The literals every match of `re` starts with, if they are few and none is empty.
 fn prefix_literals(re: &Regex) -> Option<Vec<String>> {
     let hir = regex_syntax::Parser::new().parse(re.as_str()).ok()?;
+    // Assertions (^, $, \b) would see the slice an anchored pattern runs on,
+    // not the text: such patterns run over the whole text instead.
+    if !hir.properties().look_set().is_empty() {
+        return None;
+    }
     let seq = Extractor::new()
         .kind(ExtractKind::Prefix)
         .limit_total(16 * MAX_ANCHORS)
@@ -160,5 +165,12 @@ mod tests {
     fn patterns_without_literal_prefixes_run_free() {
         let re = Regex::new(r"\p{Han}+价").unwrap();
         assert!(prefix_literals(&re).is_none());
+    }
+
+    #[test]
+    fn patterns_with_assertions_run_free() {
+        for p in [r"^价格最低", r"\bsale", r"价格[a-z]+$"] {
+            assert!(prefix_literals(&Regex::new(p).unwrap()).is_none(), "{p}");
+        }
     }
 }
