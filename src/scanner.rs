@@ -57,8 +57,9 @@ struct Inner {
 #[derive(Debug)]
 struct CompiledRule {
     rule: Rule,
-    /// The rule's exemption pattern and its category's, as one alternation.
     exempt_re: Option<Regex>,
+    /// The category's exemption patterns as one alternation, shared by its rules.
+    category_exempt_re: Option<Arc<Regex>>,
     qualifier_re: Option<Regex>,
 }
 
@@ -151,7 +152,7 @@ impl ScannerBuilder {
             .collect();
 
         let mut dict = DictBuilder::default();
-        let mut category_patterns: HashMap<Category, Vec<&str>> = HashMap::new();
+        let mut category_patterns: HashMap<Category, Vec<String>> = HashMap::new();
         for ex in set.exemptions() {
             for p in &ex.phrases {
                 dict.add(p, Use::CategoryExempt(ex.category));
@@ -159,7 +160,17 @@ impl ScannerBuilder {
             category_patterns
                 .entry(ex.category)
                 .or_default()
-                .extend(ex.patterns.iter().map(String::as_str));
+                .extend(ex.patterns.iter().map(|p| format!("(?:{p})")));
+        }
+        let mut category_exempt_res: HashMap<Category, Arc<Regex>> = HashMap::new();
+        for (category, parts) in category_patterns {
+            let re = compile(&parts.join("|")).map_err(|message| Error::InvalidRule {
+                origin: "<scanner>".into(),
+                line: 0,
+                rule: format!("[[exemptions]] {category}"),
+                message,
+            })?;
+            category_exempt_res.insert(category, Arc::new(re));
         }
         let mut pattern_rules = Vec::new();
         let mut rules = Vec::with_capacity(chosen.len());
@@ -190,27 +201,9 @@ impl ScannerBuilder {
             if let Some(p) = re(rule.pattern.clone())? {
                 pattern_rules.push((i, p));
             }
-            let exempt_parts: Vec<&str> = rule
-                .exempt_pattern
-                .as_deref()
-                .into_iter()
-                .chain(
-                    category_patterns
-                        .get(&rule.category)
-                        .into_iter()
-                        .flatten()
-                        .copied(),
-                )
-                .collect();
-            let exempt_alternation = (!exempt_parts.is_empty()).then(|| {
-                exempt_parts
-                    .iter()
-                    .map(|p| format!("(?:{p})"))
-                    .collect::<Vec<_>>()
-                    .join("|")
-            });
             rules.push(CompiledRule {
-                exempt_re: re(exempt_alternation)?,
+                exempt_re: re(rule.exempt_pattern.clone())?,
+                category_exempt_re: category_exempt_res.get(&rule.category).cloned(),
                 qualifier_re: re(rule.qualifier_pattern.clone())?,
                 rule: rule.clone(),
             });
@@ -395,15 +388,19 @@ impl Scanner {
         }
 
         let sentence = sentence_around(n, term.clone());
-        if let Some(re) = &compiled.exempt_re {
-            // Exemption patterns are short: look only near the term.
-            let window = window_around(n, &sentence, &term);
-            let covers = |m: regex::Match| {
-                window.start + m.start() <= term.start && window.start + m.end() >= term.end
-            };
-            if re.find_iter(&n[window.clone()]).any(covers) {
-                return None;
-            }
+        // Exemption patterns are short: look only near the term.
+        let window = window_around(n, &sentence, &term);
+        let covers = |m: regex::Match| {
+            window.start + m.start() <= term.start && window.start + m.end() >= term.end
+        };
+        let exempt_near = |re: &Regex| re.find_iter(&n[window.clone()]).any(covers);
+        if compiled.exempt_re.as_ref().is_some_and(exempt_near)
+            || compiled
+                .category_exempt_re
+                .as_deref()
+                .is_some_and(exempt_near)
+        {
+            return None;
         }
 
         let check_boundary = match rule.boundary {
