@@ -51,7 +51,9 @@ pub enum Error {
         message: String,
     },
     /// Two rules share one ID.
-    #[error("{origin}:{line}: rule {rule}: duplicate ID, first defined in {first_origin}")]
+    #[error(
+        "{origin}:{line}: rule {rule}: duplicate ID, first defined at {first_origin}:{first_line}"
+    )]
     DuplicateId {
         /// The file holding the second definition.
         origin: String,
@@ -61,6 +63,8 @@ pub enum Error {
         rule: String,
         /// The file holding the first definition.
         first_origin: String,
+        /// 1-based line of the first definition.
+        first_line: usize,
     },
     /// A scanner option names a rule ID or prefix that no loaded rule has.
     #[error("no rule matches '{selector}'")]

@@ -45,7 +45,7 @@ struct RuleFile {
     #[serde(default)]
     rule: Vec<toml::Spanned<Rule>>,
     #[serde(default)]
-    exemptions: Vec<CategoryExemptions>,
+    exemptions: Vec<toml::Spanned<CategoryExemptions>>,
 }
 
 impl RuleSet {
@@ -91,12 +91,13 @@ impl RuleSet {
             let line = line_col(text, spanned.span().start).0;
             let mut rule = spanned.into_inner();
             validate(&mut rule, origin, line)?;
-            if seen.insert(rule.id.clone(), line).is_some() {
+            if let Some(first) = seen.insert(rule.id.clone(), line) {
                 return Err(Error::DuplicateId {
                     origin: origin.to_string(),
                     line,
                     rule: rule.id,
                     first_origin: origin.to_string(),
+                    first_line: first,
                 });
             }
             set.rules.push(LoadedRule {
@@ -105,15 +106,21 @@ impl RuleSet {
                 line,
             });
         }
-        for mut ex in file.exemptions {
+        for spanned in file.exemptions {
+            let line = line_col(text, spanned.span().start).0;
+            let mut ex = spanned.into_inner();
             ex.phrases = clean_phrases(&ex.phrases);
             for p in &ex.patterns {
-                compile(p).map_err(|message| Error::InvalidRule {
+                let fail = |message: String| Error::InvalidRule {
                     origin: origin.to_string(),
-                    line: 0,
+                    line,
                     rule: format!("[[exemptions]] {}", ex.category),
                     message,
-                })?;
+                };
+                let re = compile(p).map_err(fail)?;
+                if re.is_match("") {
+                    return Err(fail(format!("pattern {p:?} matches the empty string")));
+                }
             }
             set.exemptions.push(ex);
         }
@@ -166,6 +173,7 @@ impl RuleSet {
                     line: loaded.line,
                     rule: loaded.rule.id,
                     first_origin: first.origin.clone(),
+                    first_line: first.line,
                 });
             }
             self.rules.push(loaded);
@@ -312,8 +320,10 @@ fn validate(rule: &mut Rule, origin: &str, line: usize) -> Result<()> {
     ] {
         if let Some(p) = pat {
             let re = compile(p).map_err(|m| fail(format!("{key}: {m}")))?;
-            if key == "pattern" && re.is_match("") {
-                return Err(fail("pattern matches the empty string".into()));
+            // An empty match flags nothing, exempts nothing and would qualify
+            // every sentence.
+            if re.is_match("") {
+                return Err(fail(format!("{key} matches the empty string")));
             }
         }
     }

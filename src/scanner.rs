@@ -287,8 +287,22 @@ impl Scanner {
             offset = end;
         }
         findings.sort_by(|a, b| {
-            (a.span.start, a.span.end, &a.rule).cmp(&(b.span.start, b.span.end, &b.rule))
+            (
+                a.span.start,
+                a.span.end,
+                &a.rule,
+                std::cmp::Reverse(a.severity),
+            )
+                .cmp(&(
+                    b.span.start,
+                    b.span.end,
+                    &b.rule,
+                    std::cmp::Reverse(b.severity),
+                ))
         });
+        // Widening to grapheme clusters can give two matches of one rule the
+        // same span; report it once, at the highest severity.
+        findings.dedup_by(|b, a| a.span == b.span && a.rule == b.rule);
         fill_unit_offsets(text, &mut findings);
         findings
     }
@@ -348,10 +362,12 @@ impl Scanner {
                 continue;
             }
             let (s, e) = norm.to_original(c.range.start, c.range.end);
-            let (s, e) = grapheme_bounds(text, chunk.start + s, chunk.start + e);
-            if !keep.contains(&s) {
+            // The piece that owns the match decides, before widening: a
+            // cluster may reach back into the previous piece.
+            if !keep.contains(&(chunk.start + s)) {
                 continue;
             }
+            let (s, e) = grapheme_bounds(text, chunk.start + s, chunk.start + e);
             let rule = &inner.rules[c.rule as usize].rule;
             let matched = text[s..e].to_string();
             out.push(Finding {
