@@ -58,8 +58,7 @@ macro_rules! say {
     }};
 }
 
-const USAGE: &str =
-    "usage: eval <dev.jsonl> [-v] [--min-severity info|warning|error] [--category CODE]";
+const USAGE: &str = "usage: eval <dev.jsonl> [-v] [--min-severity info|warning|error] [--category CODE] [--rules DIR]...";
 
 fn main() -> ExitCode {
     let opts = match Options::parse(std::env::args().skip(1)) {
@@ -77,7 +76,13 @@ fn main() -> ExitCode {
         }
     };
     let (lines, skipped) = parse_lines(&raw);
-    let scanner = Scanner::new();
+    let scanner = match build_scanner(&opts.rule_dirs) {
+        Ok(scanner) => scanner,
+        Err(e) => {
+            eprintln!("eval: {e}");
+            return ExitCode::from(2);
+        }
+    };
     let outcomes: Vec<LineOutcome> = lines
         .iter()
         .map(|line| score_line(line, &scanner.scan(&line.text), opts.min_severity))
@@ -89,7 +94,18 @@ fn main() -> ExitCode {
 // ---------------------------------------------------------------------------
 // Options
 
+/// The built-in pack plus the packs in `dirs`, for trying rules before they
+/// join the built-in pack.
+fn build_scanner(dirs: &[String]) -> Result<Scanner, adcop::Error> {
+    let mut set = adcop::RuleSet::builtin();
+    for dir in dirs {
+        set = set.merge(adcop::RuleSet::from_dir(dir)?)?;
+    }
+    Scanner::builder().rules(set).build()
+}
+
 struct Options {
+    rule_dirs: Vec<String>,
     path: String,
     verbose: bool,
     min_severity: Severity,
@@ -100,6 +116,7 @@ impl Options {
     fn parse(mut args: impl Iterator<Item = String>) -> Result<Options, String> {
         let mut path = None;
         let mut opts = Options {
+            rule_dirs: Vec::new(),
             path: String::new(),
             verbose: false,
             min_severity: Severity::Warning,
@@ -120,6 +137,7 @@ impl Options {
                 "-v" | "--verbose" => opts.verbose = true,
                 "--min-severity" => opts.min_severity = value("--min-severity")?.parse()?,
                 "--category" => opts.category = Some(parse_code(&value("--category")?)?),
+                "--rules" => opts.rule_dirs.push(value("--rules")?),
                 "-h" | "--help" => {
                     println!("{USAGE}");
                     std::process::exit(0);

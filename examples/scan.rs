@@ -48,6 +48,8 @@ OPTIONS:
                               info|warning|error is found, or never
                               [default: warning]
     --list-rules              Print the active rules and exit
+    --test-rules              Run the active rules' own examples
+                              ([rule.tests]); exit 1 if any fails
     --explain ID              Print a rule's documentation and exit
     -h, --help                Print this help and exit
     -V, --version             Print the version and exit
@@ -111,6 +113,16 @@ fn run(args: Vec<OsString>) -> Result<u8, Fail> {
         Action::Version => writeln!(out, "scan (adcop) {}", env!("CARGO_PKG_VERSION"))?,
         Action::Explain(ref id) => explain(&mut out, &load_rules(&opts)?, id)?,
         Action::ListRules => list_rules(&mut out, &build_scanner(&opts)?)?,
+        Action::TestRules => {
+            // Every example counts, whatever --min-severity says.
+            let opts = Options {
+                min_severity: None,
+                ..opts
+            };
+            let code = test_rules(&mut out, &build_scanner(&opts)?)?;
+            out.flush()?;
+            return Ok(code);
+        }
         Action::Scan => {
             let scanner = build_scanner(&opts)?;
             let code = scan_inputs(&mut out, &scanner, &opts)?;
@@ -136,6 +148,7 @@ enum Format {
 enum Action {
     Scan,
     ListRules,
+    TestRules,
     Explain(String),
     Help,
     Version,
@@ -204,6 +217,7 @@ fn parse_args(args: Vec<OsString>) -> Result<Options, String> {
             "-h" | "--help" => opts.action = Action::Help,
             "-V" | "--version" => opts.action = Action::Version,
             "--list-rules" => opts.action = Action::ListRules,
+            "--test-rules" => opts.action = Action::TestRules,
             "--explain" => opts.action = Action::Explain(value()?),
             "--no-builtin" => opts.no_builtin = true,
             "--format" => opts.format = parse_format(&value()?)?,
@@ -354,6 +368,21 @@ fn list_rules(out: &mut impl Write, scanner: &Scanner) -> io::Result<()> {
         )?;
     }
     Ok(())
+}
+
+/// Runs the active rules' own examples; exit 1 when any fails.
+fn test_rules(out: &mut impl Write, scanner: &Scanner) -> io::Result<u8> {
+    let (failures, checked) = adcop::check_examples(scanner);
+    for f in &failures {
+        writeln!(out, "FAIL {f}")?;
+    }
+    writeln!(
+        out,
+        "{} passed, {} failed",
+        checked - failures.len(),
+        failures.len()
+    )?;
+    Ok(u8::from(!failures.is_empty()))
 }
 
 fn explain(out: &mut impl Write, rules: &RuleSet, id: &str) -> Result<(), Fail> {

@@ -11,6 +11,7 @@ mod rule;
 mod ruleset;
 mod scanner;
 mod segment;
+mod selftest;
 
 pub use error::{Error, Result};
 pub use finding::{Finding, Span};
@@ -19,6 +20,7 @@ pub use rule::{
 };
 pub use ruleset::RuleSet;
 pub use scanner::{Scanner, ScannerBuilder};
+pub use selftest::{check_examples, ExampleFailure};
 
 /// Loads the shared segmenter's dictionary now rather than on the first scan
 /// that needs it (about 100 ms, once per process).
