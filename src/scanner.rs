@@ -344,7 +344,7 @@ impl Scanner {
                 candidates.push(c);
             }
         }
-        drop_contained(&mut candidates);
+        drop_contained(&mut candidates, |r| inner.rules[r as usize].rule.category);
 
         let mut allowed: Vec<Range<usize>> = inner
             .allow
@@ -478,10 +478,12 @@ impl Scanner {
     }
 }
 
-/// Keeps one finding per stretch of text: a candidate inside a longer one is
-/// dropped (全网最低价 over 最低); on equal spans the longer term, then the
-/// earlier rule, wins.
-fn drop_contained(cands: &mut Vec<Candidate>) {
+/// Keeps one finding per stretch of text and category: a candidate inside a
+/// longer one of its category is dropped, and on equal spans the longer term,
+/// then the earlier rule, wins. An absolute term inside any longer claim is
+/// dropped too (最低 inside 全网最低价): it is the same wording. Claims of
+/// other categories stay (祛斑 inside 原价299的祛斑霜今天只要99).
+fn drop_contained(cands: &mut Vec<Candidate>, category_of: impl Fn(u32) -> Category) {
     cands.sort_by(|a, b| {
         (
             a.range.start,
@@ -496,19 +498,50 @@ fn drop_contained(cands: &mut Vec<Candidate>) {
                 b.rule,
             ))
     });
-    let mut kept: Vec<Candidate> = Vec::with_capacity(cands.len());
+    let mut kept: Vec<(Category, Candidate)> = Vec::with_capacity(cands.len());
+    // Kept spans per category. Sorted by start, then longest first: only a
+    // kept span of the same category can contain `c`, and since none of those
+    // contains another, their ends grow along each list.
+    let mut by_category: Vec<(Category, Vec<Range<usize>>)> = Vec::new();
     for c in cands.drain(..) {
-        // Sorted by start, then longest first: only kept spans can contain `c`.
-        let inside = kept
+        let category = category_of(c.rule);
+        let spans = match by_category.iter().position(|(k, _)| *k == category) {
+            Some(i) => &mut by_category[i].1,
+            None => {
+                by_category.push((category, Vec::new()));
+                &mut by_category.last_mut().expect("just pushed").1
+            }
+        };
+        let inside = spans
             .iter()
             .rev()
-            .take_while(|k| k.range.end > c.range.start || k.range.start == c.range.start)
-            .any(|k| k.range.start <= c.range.start && k.range.end >= c.range.end);
+            .take_while(|k| k.end > c.range.start || k.start == c.range.start)
+            .any(|k| k.start <= c.range.start && k.end >= c.range.end);
         if !inside {
-            kept.push(c);
+            spans.push(c.range.clone());
+            kept.push((category, c));
         }
     }
-    *cands = kept;
+    // Absolute terms inside a claim of another category.
+    let others: Vec<Range<usize>> = kept
+        .iter()
+        .filter(|(k, _)| *k != Category::Absolute)
+        .map(|(_, c)| c.range.clone())
+        .collect();
+    let mut reach = Vec::with_capacity(others.len());
+    let mut furthest = 0;
+    for r in &others {
+        furthest = furthest.max(r.end);
+        reach.push(furthest);
+    }
+    kept.retain(|(k, c)| {
+        if *k != Category::Absolute {
+            return true;
+        }
+        let before = others.partition_point(|r| r.start <= c.range.start);
+        before == 0 || reach[before - 1] < c.range.end
+    });
+    *cands = kept.into_iter().map(|(_, c)| c).collect();
 }
 
 /// True when one of `ranges` (sorted by start, none longer than `longest`)

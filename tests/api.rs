@@ -576,3 +576,47 @@ fn pattern_assertions_see_the_text_before_the_match() {
     assert_eq!(spans("第一\n最好"), [("USR002".to_string(), 7, 13)]);
     assert!(spans("这是最好").is_empty(), "{:?}", spans("这是最好"));
 }
+
+// ---------------------------------------------------------------------------
+// Overlapping findings
+// ---------------------------------------------------------------------------
+
+/// Inside a longer claim, an absolute term is the same wording and is
+/// dropped; a claim of another category is a claim of its own and stays.
+#[test]
+fn contained_findings_drop_within_a_category_and_for_absolute_terms() {
+    let text = [
+        rule("ABS901", "absolute", "error", "terms = [\"最低\"]\nboundary = \"never\""),
+        rule(
+            "PRC901",
+            "price",
+            "warning",
+            "pattern = '原价[0-9]+.{0,8}只要[0-9]+'\nterms = [\"全网最低价\"]\nboundary = \"never\"",
+        ),
+        rule("PRC902", "price", "warning", "terms = [\"原价\"]\nboundary = \"never\""),
+        rule("COS901", "cosmetics", "error", "terms = [\"祛斑\"]\nboundary = \"never\""),
+    ]
+    .concat();
+    let scanner = Scanner::builder()
+        .rules(RuleSet::from_toml("overlap.toml", &text).unwrap())
+        .build()
+        .unwrap();
+    let found = |s: &str| -> Vec<(String, String)> {
+        scanner
+            .scan(s)
+            .iter()
+            .map(|f| (f.rule_id().to_string(), f.matched().to_string()))
+            .collect()
+    };
+    assert_eq!(
+        found("全网最低价"),
+        [("PRC901".into(), "全网最低价".into())]
+    );
+    assert_eq!(
+        found("原价299的祛斑霜只要99"),
+        [
+            ("PRC901".to_string(), "原价299的祛斑霜只要99".to_string()),
+            ("COS901".to_string(), "祛斑".to_string()),
+        ]
+    );
+}
