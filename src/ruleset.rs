@@ -11,13 +11,34 @@ use std::sync::OnceLock;
 /// Most bytes a compiled rule regex may take; keeps a hostile pack from eating memory.
 pub(crate) const REGEX_SIZE_LIMIT: usize = 2 * 1024 * 1024;
 
+/// A built-in rule file: its name and its text, embedded at compile time.
+macro_rules! builtin {
+    ($name:literal) => {
+        (
+            concat!("rules/", $name, ".toml"),
+            include_str!(concat!("../rules/", $name, ".toml")),
+        )
+    };
+}
+
 /// The built-in rule files, embedded at compile time.
 const BUILTIN: &[(&str, &str)] = &[
-    (
-        "rules/absolute.toml",
-        include_str!("../rules/absolute.toml"),
-    ),
-    ("rules/price.toml", include_str!("../rules/price.toml")),
+    builtin!("absolute"),
+    builtin!("price"),
+    builtin!("price_reference"),
+    builtin!("urgency"),
+    builtin!("prize"),
+    builtin!("medical"),
+    builtin!("health"),
+    builtin!("cosmetics"),
+    builtin!("guarantee"),
+    builtin!("infant"),
+    builtin!("endorsement"),
+    builtin!("education"),
+    builtin!("finance"),
+    builtin!("realestate"),
+    builtin!("aftersales"),
+    builtin!("offplatform"),
 ];
 
 /// A rule together with where it came from.

@@ -455,7 +455,11 @@ impl Scanner {
         if is_negated(n, &sentence, term.start) {
             severity = severity.lowered();
         }
-        if severity > Severity::Info {
+        // Only superlatives and price claims describe places (全国最大的眼镜基地);
+        // jieba also tags some common words as places (福利).
+        if severity > Severity::Info
+            && matches!(rule.category, Category::Absolute | Category::Price)
+        {
             let clause = clause_around(n, claim.clone());
             if may_be_about_a_place(n, &clause, &claim)
                 && is_about_a_place(n, &tagged(n, clause), &claim)
