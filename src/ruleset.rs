@@ -39,6 +39,11 @@ const BUILTIN: &[(&str, &str)] = &[
     builtin!("realestate"),
     builtin!("aftersales"),
     builtin!("offplatform"),
+    builtin!("data"),
+    builtin!("authority"),
+    builtin!("disparagement"),
+    builtin!("superstition"),
+    builtin!("patent"),
 ];
 
 /// A rule together with where it came from.

@@ -47,7 +47,7 @@ fn prefix_literals(re: &Regex) -> Option<Vec<String>> {
         .kind(ExtractKind::Prefix)
         .limit_total(16 * MAX_ANCHORS)
         .extract(&hir);
-    let mut literals: Vec<String> = Vec::new();
+    let mut literals = std::collections::BTreeSet::new();
     for lit in seq.literals()? {
         // Any prefix of a prefix literal is one too: cut each to a few whole
         // characters (the extractor may also have cut one inside a character).
@@ -60,11 +60,9 @@ fn prefix_literals(re: &Regex) -> Option<Vec<String>> {
         if short.is_empty() {
             return None;
         }
-        if !literals.contains(&short) {
-            literals.push(short);
-        }
+        literals.insert(short);
     }
-    (!literals.is_empty() && literals.len() <= MAX_ANCHORS).then_some(literals)
+    (!literals.is_empty() && literals.len() <= MAX_ANCHORS).then(|| literals.into_iter().collect())
 }
 
 impl Patterns {
