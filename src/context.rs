@@ -123,7 +123,10 @@ pub(crate) fn may_be_about_a_place(
     clause: &Range<usize>,
     claim: &Range<usize>,
 ) -> bool {
-    let before = &text[clause.start..claim.start];
+    // The copula must be close: at most four tokens may stand between it and
+    // the claim, and tokens are rarely longer than three characters.
+    let near = widen(text, claim.start..claim.start, 12, |_| false).start;
+    let before = &text[near.max(clause.start)..claim.start];
     text[claim.end..clause.end].starts_with('的') || COPULAS.iter().any(|c| before.contains(c))
 }
 

@@ -1,5 +1,6 @@
 //! Loading and validating rule packs: the built-in one and users' own.
 
+use crate::engine::pattern::RulePattern;
 use crate::error::{Error, Result};
 use crate::normalize::{normalize_pattern, normalize_term};
 use crate::rule::{Category, CategoryExemptions, Rule};
@@ -44,14 +45,29 @@ const BUILTIN: &[(&str, &str)] = &[
     builtin!("disparagement"),
     builtin!("superstition"),
     builtin!("patent"),
+    builtin!("alcohol"),
+    builtin!("tobacco"),
+    builtin!("agriculture"),
+    builtin!("public"),
 ];
 
-/// A rule together with where it came from.
+/// A rule together with where it came from and its compiled regexes.
 #[derive(Debug, Clone)]
 pub(crate) struct LoadedRule {
     pub(crate) rule: Rule,
     pub(crate) origin: String,
     pub(crate) line: usize,
+    pub(crate) compiled: CompiledRegexes,
+}
+
+/// A rule's regexes, compiled once when the rule is loaded (validation needs
+/// them anyway) and shared by every scanner built from it: compiling them
+/// is most of what building a scanner would otherwise cost.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct CompiledRegexes {
+    pub(crate) pattern: Option<RulePattern>,
+    pub(crate) exempt: Option<regex::Regex>,
+    pub(crate) qualifier: Option<regex::Regex>,
 }
 
 /// A validated collection of rules and category exemptions.
@@ -63,6 +79,9 @@ pub(crate) struct LoadedRule {
 pub struct RuleSet {
     pub(crate) rules: Vec<LoadedRule>,
     pub(crate) exemptions: Vec<CategoryExemptions>,
+    /// Per `[[exemptions]]` block with patterns: its category and its
+    /// patterns compiled as one alternation.
+    pub(crate) exemption_res: Vec<(Category, regex::Regex)>,
 }
 
 #[derive(Deserialize)]
@@ -116,7 +135,7 @@ impl RuleSet {
         for spanned in file.rule {
             let line = line_col(text, spanned.span().start).0;
             let mut rule = spanned.into_inner();
-            validate(&mut rule, origin, line)?;
+            let compiled = validate(&mut rule, origin, line)?;
             if let Some(first) = seen.insert(rule.id.clone(), line) {
                 return Err(Error::DuplicateId {
                     origin: origin.to_string(),
@@ -130,23 +149,29 @@ impl RuleSet {
                 rule,
                 origin: origin.to_string(),
                 line,
+                compiled,
             });
         }
         for spanned in file.exemptions {
             let line = line_col(text, spanned.span().start).0;
             let mut ex = spanned.into_inner();
             ex.phrases = clean_phrases(&ex.phrases);
+            let fail = |message: String| Error::InvalidRule {
+                origin: origin.to_string(),
+                line,
+                rule: format!("[[exemptions]] {}", ex.category),
+                message,
+            };
             for p in &ex.patterns {
-                let fail = |message: String| Error::InvalidRule {
-                    origin: origin.to_string(),
-                    line,
-                    rule: format!("[[exemptions]] {}", ex.category),
-                    message,
-                };
-                let re = compile(p).map_err(fail)?;
-                if re.is_match("") {
+                if matches_empty(p).map_err(fail)? {
                     return Err(fail(format!("pattern {p:?} matches the empty string")));
                 }
+            }
+            if !ex.patterns.is_empty() {
+                let alternation: Vec<String> =
+                    ex.patterns.iter().map(|p| format!("(?:{p})")).collect();
+                let re = compile(&alternation.join("|")).map_err(fail)?;
+                set.exemption_res.push((ex.category, re));
             }
             set.exemptions.push(ex);
         }
@@ -205,6 +230,7 @@ impl RuleSet {
             self.rules.push(loaded);
         }
         self.exemptions.extend(other.exemptions);
+        self.exemption_res.extend(other.exemption_res);
         Ok(self)
     }
 
@@ -282,7 +308,16 @@ fn is_kebab(name: &str) -> bool {
         })
 }
 
-fn validate(rule: &mut Rule, origin: &str, line: usize) -> Result<()> {
+/// Whether a pattern can match the empty string, from its syntax alone.
+fn matches_empty(pattern: &str) -> std::result::Result<bool, String> {
+    let hir = regex_syntax::Parser::new()
+        .parse(&normalize_pattern(pattern))
+        .map_err(|e| format!("bad regex: {e}"))?;
+    Ok(hir.properties().minimum_len() == Some(0))
+}
+
+/// Checks a rule, normalises its phrases and compiles its regexes.
+fn validate(rule: &mut Rule, origin: &str, line: usize) -> Result<CompiledRegexes> {
     let fail = |message: String| Error::InvalidRule {
         origin: origin.to_string(),
         line,
@@ -339,21 +374,37 @@ fn validate(rule: &mut Rule, origin: &str, line: usize) -> Result<()> {
     if rule.terms.is_empty() && rule.pattern.as_deref().is_none_or(|p| p.trim().is_empty()) {
         return Err(fail("rule has neither terms nor a pattern".into()));
     }
-    for (key, pat) in [
-        ("pattern", &rule.pattern),
-        ("exempt_pattern", &rule.exempt_pattern),
-        ("qualifier_pattern", &rule.qualifier_pattern),
-    ] {
-        if let Some(p) = pat {
-            let re = compile(p).map_err(|m| fail(format!("{key}: {m}")))?;
-            // An empty match flags nothing, exempts nothing and would qualify
-            // every sentence.
-            if re.is_match("") {
-                return Err(fail(format!("{key} matches the empty string")));
-            }
+    let checked = |key: &str, pat: &Option<String>| -> Result<Option<String>> {
+        let Some(p) = pat else { return Ok(None) };
+        // An empty match flags nothing, exempts nothing and would qualify
+        // every sentence.
+        if matches_empty(p).map_err(|m| fail(format!("{key}: {m}")))? {
+            return Err(fail(format!("{key} matches the empty string")));
         }
-    }
-    Ok(())
+        Ok(Some(p.clone()))
+    };
+    let compiled_as = |key: &str, p: Option<String>| -> Result<Option<regex::Regex>> {
+        p.map(|p| compile(&p).map_err(|m| fail(format!("{key}: {m}"))))
+            .transpose()
+    };
+    let pattern = match checked("pattern", &rule.pattern)? {
+        Some(p) => Some(
+            RulePattern::compile(&normalize_pattern(&p))
+                .map_err(|m| fail(format!("pattern: {m}")))?,
+        ),
+        None => None,
+    };
+    Ok(CompiledRegexes {
+        pattern,
+        exempt: compiled_as(
+            "exempt_pattern",
+            checked("exempt_pattern", &rule.exempt_pattern)?,
+        )?,
+        qualifier: compiled_as(
+            "qualifier_pattern",
+            checked("qualifier_pattern", &rule.qualifier_pattern)?,
+        )?,
+    })
 }
 
 /// True when `id` equals `selector` or starts with it (case-insensitive):

@@ -10,11 +10,10 @@ use crate::error::{Error, Result};
 use crate::finding::{Finding, Span};
 use crate::normalize::{normalize_term, Normalized};
 use crate::rule::{Boundary, Category, Extend, Rule, Severity};
-use crate::ruleset::{compile, selector_category, selector_matches, RuleSet};
+use crate::ruleset::{selector_category, selector_matches, LoadedRule, RuleSet};
 use crate::segment::{run_around, tagged, tokens, Token};
 use aho_corasick::AhoCorasick;
 use regex::Regex;
-use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::Arc;
 use unicode_segmentation::GraphemeCursor;
@@ -58,8 +57,8 @@ struct Inner {
 struct CompiledRule {
     rule: Rule,
     exempt_re: Option<Regex>,
-    /// The category's exemption patterns as one alternation, shared by its rules.
-    category_exempt_re: Option<Arc<Regex>>,
+    /// The category's exemption patterns, one alternation per rule file.
+    category_exempt_res: Vec<Regex>,
     qualifier_re: Option<Regex>,
 }
 
@@ -145,37 +144,25 @@ impl ScannerBuilder {
                 });
             }
         }
-        let chosen: Vec<&Rule> = set
-            .rules()
-            .filter(|r| self.select.is_empty() || self.select.iter().any(|s| matches(s, r)))
-            .filter(|r| !self.ignore.iter().any(|s| matches(s, r)))
+        let chosen: Vec<&LoadedRule> = set
+            .rules
+            .iter()
+            .filter(|l| self.select.is_empty() || self.select.iter().any(|s| matches(s, &l.rule)))
+            .filter(|l| !self.ignore.iter().any(|s| matches(s, &l.rule)))
             .collect();
 
         let mut dict = DictBuilder::default();
-        let mut category_patterns: HashMap<Category, Vec<String>> = HashMap::new();
-        for ex in set.exemptions() {
+        // Exemptions of categories with no active rule would only slow the pass.
+        let active = |c: Category| chosen.iter().any(|l| l.rule.category == c);
+        for ex in set.exemptions().iter().filter(|ex| active(ex.category)) {
             for p in &ex.phrases {
                 dict.add(p, Use::CategoryExempt(ex.category));
             }
-            category_patterns
-                .entry(ex.category)
-                .or_default()
-                .extend(ex.patterns.iter().map(|p| format!("(?:{p})")));
-        }
-        let mut category_exempt_res: HashMap<Category, Arc<Regex>> = HashMap::new();
-        for (category, parts) in category_patterns {
-            let re = compile(&parts.join("|")).map_err(|message| Error::InvalidRule {
-                origin: "<scanner>".into(),
-                line: 0,
-                rule: format!("[[exemptions]] {category}"),
-                message,
-            })?;
-            category_exempt_res.insert(category, Arc::new(re));
         }
         let mut pattern_rules = Vec::new();
         let mut rules = Vec::with_capacity(chosen.len());
-        for (i, rule) in chosen.into_iter().enumerate() {
-            let i = i as u32;
+        for (i, loaded) in chosen.into_iter().enumerate() {
+            let (i, rule) = (i as u32, &loaded.rule);
             for t in &rule.terms {
                 dict.add(t, Use::Term(i));
             }
@@ -185,26 +172,21 @@ impl ScannerBuilder {
             for p in &rule.qualifiers {
                 dict.add(p, Use::Qualifier(i));
             }
-            // Patterns were validated at load time; a failure here means the
-            // set was built by hand, so report it the same way.
-            let re = |p: Option<String>| -> Result<Option<Regex>> {
-                p.map(|p| {
-                    compile(&p).map_err(|message| Error::InvalidRule {
-                        origin: "<scanner>".into(),
-                        line: 0,
-                        rule: rule.id.clone(),
-                        message,
-                    })
-                })
-                .transpose()
-            };
-            if let Some(p) = re(rule.pattern.clone())? {
+            // Regexes were compiled when the rules were loaded; cloning one
+            // shares it.
+            let compiled = loaded.compiled.clone();
+            if let Some(p) = compiled.pattern {
                 pattern_rules.push((i, p));
             }
             rules.push(CompiledRule {
-                exempt_re: re(rule.exempt_pattern.clone())?,
-                category_exempt_re: category_exempt_res.get(&rule.category).cloned(),
-                qualifier_re: re(rule.qualifier_pattern.clone())?,
+                exempt_re: compiled.exempt,
+                category_exempt_res: set
+                    .exemption_res
+                    .iter()
+                    .filter(|(c, _)| *c == rule.category)
+                    .map(|(_, re)| re.clone())
+                    .collect(),
+                qualifier_re: compiled.qualifier,
                 rule: rule.clone(),
             });
         }
@@ -411,10 +393,7 @@ impl Scanner {
         };
         let exempt_near = |re: &Regex| re.find_iter(&n[window.clone()]).any(covers);
         if compiled.exempt_re.as_ref().is_some_and(exempt_near)
-            || compiled
-                .category_exempt_re
-                .as_deref()
-                .is_some_and(exempt_near)
+            || compiled.category_exempt_res.iter().any(exempt_near)
         {
             return None;
         }
@@ -613,18 +592,26 @@ fn grapheme_bounds(text: &str, start: usize, end: usize) -> (usize, usize) {
 fn fill_unit_offsets(text: &str, findings: &mut [Finding]) {
     let (mut pos, mut chars, mut units) = (0usize, 0usize, 0usize);
     for f in findings.iter_mut() {
-        let gap = &text[pos..f.span.start];
-        chars += gap.chars().count();
-        units += gap.encode_utf16().count();
+        let (c, u) = count_units(&text.as_bytes()[pos..f.span.start]);
+        chars += c;
+        units += u;
         pos = f.span.start;
-        let body = &text[f.span.start..f.span.end];
+        let (c, u) = count_units(&text.as_bytes()[f.span.start..f.span.end]);
         f.char_span = Span {
             start: chars,
-            end: chars + body.chars().count(),
+            end: chars + c,
         };
         f.utf16_span = Span {
             start: units,
-            end: units + body.encode_utf16().count(),
+            end: units + u,
         };
     }
+}
+
+/// Chars and UTF-16 code units in valid UTF-8 bytes: every byte that is not a
+/// continuation byte starts a char, and a 4-byte char takes two code units.
+fn count_units(bytes: &[u8]) -> (usize, usize) {
+    let chars = bytes.iter().filter(|&&b| (b as i8) >= -0x40).count();
+    let astral = bytes.iter().filter(|&&b| b >= 0xF0).count();
+    (chars, chars + astral)
 }

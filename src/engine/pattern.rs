@@ -18,6 +18,35 @@ const ANCHOR_CHARS: usize = 3;
 /// How far an anchored pattern may match from its literal, in bytes.
 const ANCHORED_REACH: usize = 512;
 
+/// One rule's pattern, compiled for how it will be searched.
+#[derive(Debug, Clone)]
+pub(crate) enum RulePattern {
+    /// Run at each occurrence of one of `literals`, anchored there.
+    Anchored { regex: Regex, literals: Vec<String> },
+    /// Searched over the whole text.
+    Free(Regex),
+}
+
+impl RulePattern {
+    /// Compiles a normalised pattern, anchored when it has few literal prefixes.
+    pub(crate) fn compile(pattern: &str) -> Result<RulePattern, String> {
+        let build = |p: &str| {
+            RegexBuilder::new(p)
+                .size_limit(REGEX_SIZE_LIMIT)
+                .dfa_size_limit(REGEX_SIZE_LIMIT)
+                .build()
+                .map_err(|e| format!("bad regex: {e}"))
+        };
+        match prefix_literals(pattern) {
+            Some(literals) => Ok(RulePattern::Anchored {
+                regex: build(&format!(r"\A(?:{pattern})"))?,
+                literals,
+            }),
+            None => Ok(RulePattern::Free(build(pattern)?)),
+        }
+    }
+}
+
 /// The compiled pattern rules.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Patterns {
@@ -36,8 +65,8 @@ pub(crate) struct Anchors {
 }
 
 /// The literals every match of `re` starts with, if they are few and none is empty.
-fn prefix_literals(re: &Regex) -> Option<Vec<String>> {
-    let hir = regex_syntax::Parser::new().parse(re.as_str()).ok()?;
+fn prefix_literals(pattern: &str) -> Option<Vec<String>> {
+    let hir = regex_syntax::Parser::new().parse(pattern).ok()?;
     // Assertions (^, $, \b) would see the slice an anchored pattern runs on,
     // not the text: such patterns run over the whole text instead.
     if !hir.properties().look_set().is_empty() {
@@ -68,27 +97,19 @@ fn prefix_literals(re: &Regex) -> Option<Vec<String>> {
 impl Patterns {
     /// `rules` pairs a rule index with its compiled pattern. Returns the
     /// patterns and the literals to add to the dictionary.
-    pub(crate) fn new(rules: Vec<(u32, Regex)>) -> (Patterns, Vec<Anchors>) {
+    pub(crate) fn new(rules: Vec<(u32, RulePattern)>) -> (Patterns, Vec<Anchors>) {
         let mut patterns = Patterns::default();
         let mut anchors = Vec::new();
-        for (rule, re) in rules {
-            let anchored = prefix_literals(&re).and_then(|literals| {
-                let re = RegexBuilder::new(&format!(r"\A(?:{})", re.as_str()))
-                    .size_limit(REGEX_SIZE_LIMIT)
-                    .dfa_size_limit(REGEX_SIZE_LIMIT)
-                    .build()
-                    .ok()?;
-                Some((literals, re))
-            });
-            match anchored {
-                Some((literals, re)) => {
+        for (rule, pattern) in rules {
+            match pattern {
+                RulePattern::Anchored { regex, literals } => {
                     anchors.push(Anchors {
                         pattern: patterns.anchored.len() as u32,
                         literals,
                     });
-                    patterns.anchored.push((rule, re));
+                    patterns.anchored.push((rule, regex));
                 }
-                None => patterns.free.push((rule, re)),
+                RulePattern::Free(regex) => patterns.free.push((rule, regex)),
             }
         }
         if !patterns.free.is_empty() {
@@ -148,7 +169,7 @@ mod tests {
     #[test]
     fn literal_prefixes_anchor_patterns() {
         let re = Regex::new("(?:年度|全年)最(?:大|强)的?(?:力度|优惠)|最大力度").unwrap();
-        let lits = prefix_literals(&re).unwrap();
+        let lits = prefix_literals(re.as_str()).unwrap();
         assert!(lits.iter().all(|l| l.chars().count() <= ANCHOR_CHARS));
         for text in ["年度最大的力度", "全年最强优惠", "最大力度"] {
             assert!(re.is_match(text));
@@ -161,14 +182,13 @@ mod tests {
 
     #[test]
     fn patterns_without_literal_prefixes_run_free() {
-        let re = Regex::new(r"\p{Han}+价").unwrap();
-        assert!(prefix_literals(&re).is_none());
+        assert!(prefix_literals(r"\p{Han}+价").is_none());
     }
 
     #[test]
     fn patterns_with_assertions_run_free() {
         for p in [r"^价格最低", r"\bsale", r"价格[a-z]+$"] {
-            assert!(prefix_literals(&Regex::new(p).unwrap()).is_none(), "{p}");
+            assert!(prefix_literals(p).is_none(), "{p}");
         }
     }
 }
