@@ -5,6 +5,7 @@
 
 use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
 use regex_syntax::hir::literal::{ExtractKind, Extractor};
+use regex_syntax::hir::{Look, LookSet};
 
 use crate::ruleset::REGEX_SIZE_LIMIT;
 
@@ -22,7 +23,12 @@ const ANCHORED_REACH: usize = 512;
 #[derive(Debug, Clone)]
 pub(crate) enum RulePattern {
     /// Run at each occurrence of one of `literals`, anchored there.
-    Anchored { regex: Regex, literals: Vec<String> },
+    Anchored {
+        regex: Regex,
+        literals: Vec<String>,
+        /// The pattern asserts the end of the text (`$`): search to it.
+        to_end: bool,
+    },
     /// Searched over the whole text.
     Free(Regex),
 }
@@ -41,6 +47,7 @@ impl RulePattern {
             Some(literals) => Ok(RulePattern::Anchored {
                 regex: build(&format!(r"\A(?:{pattern})"))?,
                 literals,
+                to_end: ends_text(pattern),
             }),
             None => Ok(RulePattern::Free(build(pattern)?)),
         }
@@ -50,8 +57,9 @@ impl RulePattern {
 /// The compiled pattern rules.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Patterns {
-    /// Per anchored pattern: its rule and the regex anchored at the start.
-    anchored: Vec<(u32, Regex)>,
+    /// Per anchored pattern: its rule, the regex anchored at the start, and
+    /// whether it must see the text to its end.
+    anchored: Vec<(u32, Regex, bool)>,
     /// Patterns without usable literals, searched over the whole text.
     set: Option<RegexSet>,
     free: Vec<(u32, Regex)>,
@@ -64,12 +72,35 @@ pub(crate) struct Anchors {
     pub(crate) literals: Vec<String>,
 }
 
+/// The assertions an anchored pattern may use: the end of the text.
+fn end_of_text() -> LookSet {
+    LookSet::singleton(Look::End)
+        .insert(Look::EndLF)
+        .insert(Look::EndCRLF)
+}
+
+/// True when the pattern asserts the end of the text somewhere.
+fn ends_text(pattern: &str) -> bool {
+    regex_syntax::Parser::new().parse(pattern).is_ok_and(|hir| {
+        !hir.properties()
+            .look_set()
+            .intersect(end_of_text())
+            .is_empty()
+    })
+}
+
 /// The literals every match of `re` starts with, if they are few and none is empty.
 fn prefix_literals(pattern: &str) -> Option<Vec<String>> {
     let hir = regex_syntax::Parser::new().parse(pattern).ok()?;
-    // Assertions (^, $, \b) would see the slice an anchored pattern runs on,
-    // not the text: such patterns run over the whole text instead.
-    if !hir.properties().look_set().is_empty() {
+    // Assertions (^, \b) would see the slice an anchored pattern runs on,
+    // not the text: such patterns run over the whole text instead. `$` is
+    // fine, as long as the slice runs to the end of the text (`ends_text`).
+    if !hir
+        .properties()
+        .look_set()
+        .subtract(end_of_text())
+        .is_empty()
+    {
         return None;
     }
     let seq = Extractor::new()
@@ -102,12 +133,16 @@ impl Patterns {
         let mut anchors = Vec::new();
         for (rule, pattern) in rules {
             match pattern {
-                RulePattern::Anchored { regex, literals } => {
+                RulePattern::Anchored {
+                    regex,
+                    literals,
+                    to_end,
+                } => {
                     anchors.push(Anchors {
                         pattern: patterns.anchored.len() as u32,
                         literals,
                     });
-                    patterns.anchored.push((rule, regex));
+                    patterns.anchored.push((rule, regex, to_end));
                 }
                 RulePattern::Free(regex) => patterns.free.push((rule, regex)),
             }
@@ -125,8 +160,13 @@ impl Patterns {
     /// Runs anchored pattern `pattern` at byte `start` of `text`; returns its
     /// rule and the match end.
     pub(crate) fn find_at(&self, text: &str, pattern: u32, start: usize) -> Option<(u32, usize)> {
-        let (rule, re) = self.anchored.get(pattern as usize)?;
-        let mut end = (start + ANCHORED_REACH).min(text.len());
+        let (rule, re, to_end) = self.anchored.get(pattern as usize)?;
+        let reach = if *to_end {
+            text.len()
+        } else {
+            start + ANCHORED_REACH
+        };
+        let mut end = reach.min(text.len());
         while !text.is_char_boundary(end) {
             end -= 1;
         }
@@ -186,9 +226,27 @@ mod tests {
     }
 
     #[test]
-    fn patterns_with_assertions_run_free() {
-        for p in [r"^价格最低", r"\bsale", r"价格[a-z]+$"] {
+    fn patterns_with_start_assertions_run_free() {
+        for p in [r"^价格最低", r"\bsale", r"(?m)^最好"] {
             assert!(prefix_literals(p).is_none(), "{p}");
         }
+    }
+
+    #[test]
+    fn patterns_asserting_the_end_are_anchored_and_see_the_end() {
+        let p = RulePattern::compile("都在抢(?:[^劫]|$)").unwrap();
+        let RulePattern::Anchored { to_end, .. } = &p else {
+            panic!("not anchored: {p:?}");
+        };
+        assert!(to_end);
+        let (patterns, _) = Patterns::new(vec![(7, p)]);
+        let text = format!("大家都在抢{}", "x".repeat(600));
+        assert_eq!(
+            patterns.find_at(&text, 0, 6),
+            Some((7, 6 + "都在抢x".len()))
+        );
+        let text = "大家都在抢";
+        assert_eq!(patterns.find_at(text, 0, 6), Some((7, text.len())));
+        assert_eq!(patterns.find_at("大家都在抢劫", 0, 6), None);
     }
 }
