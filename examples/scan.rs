@@ -356,14 +356,24 @@ fn read_allow_file(path: &PathBuf) -> Result<Vec<String>, Fail> {
         .collect())
 }
 
+/// The active rules, grouped by category under a heading each.
 fn list_rules(out: &mut impl Write, scanner: &Scanner) -> io::Result<()> {
-    for rule in scanner.active_rules() {
+    let mut rules: Vec<&Rule> = scanner.active_rules().collect();
+    rules.sort_by(|a, b| (a.category, &a.id).cmp(&(b.category, &b.id)));
+    let mut current = None;
+    for rule in rules {
+        if current != Some(rule.category) {
+            if current.is_some() {
+                writeln!(out)?;
+            }
+            writeln!(out, "{} ({})", rule.category, rule.category.prefix())?;
+            current = Some(rule.category);
+        }
         writeln!(
             out,
-            "{:<7} {:<8} {:<14} {}",
+            "  {:<7} {:<8} {}",
             rule.id,
             rule.severity.as_str(),
-            rule.category.as_str(),
             rule.name
         )?;
     }

@@ -498,16 +498,32 @@ fn explain_prints_markdown_and_origin() {
 }
 
 #[test]
-fn list_rules_lists_abs001() {
+fn list_rules_lists_abs001_under_its_category() {
     let run = scan(&["--list-rules"], "");
     assert_eq!(run.code, 0);
-    let line = run
-        .stdout
-        .lines()
-        .find(|l| l.starts_with("ABS001"))
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    let at = lines
+        .iter()
+        .position(|l| l.trim_start().starts_with("ABS001"))
         .unwrap_or_else(|| panic!("{}", run.stdout));
-    let cols: Vec<&str> = line.split_whitespace().collect();
-    assert_eq!(cols, ["ABS001", "error", "absolute", "superlative-zui"]);
+    let cols: Vec<&str> = lines[at].split_whitespace().collect();
+    assert_eq!(cols, ["ABS001", "error", "superlative-zui"]);
+    // The nearest heading above it names the category.
+    let heading = lines[..at]
+        .iter()
+        .rev()
+        .find(|l| !l.starts_with(' ') && !l.is_empty())
+        .unwrap_or_else(|| panic!("{}", run.stdout));
+    assert_eq!(*heading, "absolute (ABS)");
+}
+
+/// Every rule line of `--list-rules` (indented), as its ID.
+fn listed_ids(stdout: &str) -> Vec<String> {
+    stdout
+        .lines()
+        .filter(|l| l.starts_with(' '))
+        .map(|l| l.split_whitespace().next().unwrap_or("").to_string())
+        .collect()
 }
 
 #[test]
@@ -515,10 +531,7 @@ fn select_and_ignore_filter_rules() {
     let listed = |args: &[&str]| -> Vec<String> {
         let run = scan(args, "");
         assert_eq!(run.code, 0, "stderr: {}", run.stderr);
-        run.stdout
-            .lines()
-            .map(|l| l.split_whitespace().next().unwrap().to_string())
-            .collect()
+        listed_ids(&run.stdout)
     };
     let only_abs = listed(&["--list-rules", "--select", "ABS"]);
     assert!(only_abs.iter().all(|id| id.starts_with("ABS")) && !only_abs.is_empty());
