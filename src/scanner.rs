@@ -4,7 +4,7 @@ use crate::context::{
     clause_around, is_about_a_place, is_negated, is_reported, may_be_about_a_place, next_word_end,
     on_word_boundaries, sentence_around, window_around,
 };
-use crate::engine::dict::{Dict, DictBuilder, Hits, Use};
+use crate::engine::dict::{covered_by, Dict, DictBuilder, Hits, Use};
 use crate::engine::pattern::Patterns;
 use crate::error::{Error, Result};
 use crate::finding::{Finding, Span};
@@ -65,7 +65,7 @@ struct CompiledRule {
 /// Configures and builds a [`Scanner`].
 #[derive(Debug, Clone, Default)]
 pub struct ScannerBuilder {
-    rules: Option<RuleSet>,
+    rules: Vec<RuleSet>,
     min_severity: Option<Severity>,
     select: Vec<String>,
     ignore: Vec<String>,
@@ -76,19 +76,7 @@ impl ScannerBuilder {
     /// Adds a rule set. Called more than once, the sets are merged (duplicate
     /// IDs fail at `build`). Without any call, the built-in pack is used.
     pub fn rules(mut self, set: RuleSet) -> Self {
-        self.rules = Some(match self.rules.take() {
-            None => set,
-            Some(prev) => match prev.clone().merge(set.clone()) {
-                Ok(merged) => merged,
-                // Keep both so `build` reports the duplicate.
-                Err(_) => {
-                    let mut both = prev;
-                    both.rules.extend(set.rules);
-                    both.exemptions.extend(set.exemptions);
-                    both
-                }
-            },
-        });
+        self.rules.push(set);
         self
     }
 
@@ -130,9 +118,12 @@ impl ScannerBuilder {
     /// Compiles the scanner. Fails on duplicate rule IDs or a selector that
     /// names no rule.
     pub fn build(self) -> Result<Scanner> {
-        let set = match self.rules {
-            Some(set) => RuleSet::empty().merge(set)?,
-            None => RuleSet::builtin(),
+        let set = if self.rules.is_empty() {
+            RuleSet::builtin()
+        } else {
+            self.rules
+                .into_iter()
+                .try_fold(RuleSet::empty(), RuleSet::merge)?
         };
         let matches = |sel: &str, rule: &Rule| {
             selector_matches(sel, &rule.id) || selector_category(sel) == Some(rule.category)
@@ -328,19 +319,19 @@ impl Scanner {
         }
         drop_contained(&mut candidates, |r| inner.rules[r as usize].rule.category);
 
-        let mut allowed: Vec<Range<usize>> = inner
+        let mut allowed: Vec<((), Range<usize>)> = inner
             .allow
             .as_ref()
             .map(|ac| {
                 ac.find_overlapping_iter(n)
-                    .map(|m| m.start()..m.end())
+                    .map(|m| ((), m.start()..m.end()))
                     .collect()
             })
             .unwrap_or_default();
-        allowed.sort_by_key(|r| (r.start, r.end));
+        allowed.sort_by_key(|(_, r)| (r.start, r.end));
 
         for c in candidates {
-            if covered(&allowed, inner.allow_longest, &c.range) {
+            if covered_by(&allowed, inner.allow_longest, &c.range, |_| true) {
                 continue;
             }
             let (s, e) = norm.to_original(c.range.start, c.range.end);
@@ -525,17 +516,6 @@ fn drop_contained(cands: &mut Vec<Candidate>, category_of: impl Fn(u32) -> Categ
         before == 0 || reach[before - 1] < c.range.end
     });
     *cands = kept.into_iter().map(|(_, c)| c).collect();
-}
-
-/// True when one of `ranges` (sorted by start, none longer than `longest`)
-/// covers `range`.
-fn covered(ranges: &[Range<usize>], longest: usize, range: &Range<usize>) -> bool {
-    let upto = ranges.partition_point(|r| r.start <= range.start);
-    ranges[..upto]
-        .iter()
-        .rev()
-        .take_while(|r| r.start + longest >= range.end)
-        .any(|r| r.end >= range.end)
 }
 
 fn floor_char_boundary(text: &str, mut i: usize) -> usize {

@@ -53,15 +53,9 @@ pub(crate) struct Hits {
 impl Hits {
     /// True when an exemption of `rule` (or of its `category`) covers `term`.
     pub(crate) fn exempts(&self, rule: u32, category: Category, term: &Range<usize>) -> bool {
-        let upto = self.exempts.partition_point(|(_, r)| r.start <= term.start);
-        self.exempts[..upto]
-            .iter()
-            .rev()
-            .take_while(|(_, r)| r.start + self.longest_exempt >= term.end)
-            .any(|(scope, r)| {
-                r.end >= term.end
-                    && (*scope == Scope::Rule(rule) || *scope == Scope::Category(category))
-            })
+        covered_by(&self.exempts, self.longest_exempt, term, |scope| {
+            *scope == Scope::Rule(rule) || *scope == Scope::Category(category)
+        })
     }
 
     /// True when a qualifier of `rule` lies inside `window`.
@@ -74,6 +68,23 @@ impl Hits {
             .take_while(|(_, r)| r.start < window.end)
             .any(|(q, r)| *q == rule && r.end <= window.end)
     }
+}
+
+/// True when an item of `items` (sorted by start, no range longer than
+/// `longest` bytes) that `keep` accepts covers `range`. Only items starting
+/// within `longest` before `range` can, so the look-back is short.
+pub(crate) fn covered_by<T>(
+    items: &[(T, Range<usize>)],
+    longest: usize,
+    range: &Range<usize>,
+    keep: impl Fn(&T) -> bool,
+) -> bool {
+    let upto = items.partition_point(|(_, r)| r.start <= range.start);
+    items[..upto]
+        .iter()
+        .rev()
+        .take_while(|(_, r)| r.start + longest >= range.end)
+        .any(|(t, r)| r.end >= range.end && keep(t))
 }
 
 /// True when `range` is one ASCII digit right after another.

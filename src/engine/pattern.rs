@@ -3,7 +3,7 @@
 //! pass, and the regex runs only where one of them occurs. The rest run as one
 //! `RegexSet` pass that says which patterns occur at all.
 
-use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
+use regex::{Regex, RegexSet, RegexSetBuilder};
 use regex_syntax::hir::literal::{ExtractKind, Extractor};
 use regex_syntax::hir::{Look, LookSet};
 
@@ -36,13 +36,7 @@ pub(crate) enum RulePattern {
 impl RulePattern {
     /// Compiles a normalised pattern, anchored when it has few literal prefixes.
     pub(crate) fn compile(pattern: &str) -> Result<RulePattern, String> {
-        let build = |p: &str| {
-            RegexBuilder::new(p)
-                .size_limit(REGEX_SIZE_LIMIT)
-                .dfa_size_limit(REGEX_SIZE_LIMIT)
-                .build()
-                .map_err(|e| format!("bad regex: {e}"))
-        };
+        let build = crate::ruleset::compile;
         match prefix_literals(pattern) {
             Some(literals) => Ok(RulePattern::Anchored {
                 regex: build(&format!(r"\A(?:{pattern})"))?,
