@@ -60,6 +60,8 @@ struct CompiledRule {
     /// The category's exemption patterns, one alternation per rule file.
     category_exempt_res: Vec<Regex>,
     qualifier_re: Option<Regex>,
+    /// The rule's qualifier phrases, searched in a candidate's sentence.
+    qualifier_ac: Option<AhoCorasick>,
 }
 
 /// Configures and builds a [`Scanner`].
@@ -160,9 +162,6 @@ impl ScannerBuilder {
             for p in &rule.exempt {
                 dict.add(p, Use::Exempt(i));
             }
-            for p in &rule.qualifiers {
-                dict.add(p, Use::Qualifier(i));
-            }
             // Regexes were compiled when the rules were loaded; cloning one
             // shares it.
             let compiled = loaded.compiled.clone();
@@ -178,13 +177,21 @@ impl ScannerBuilder {
                     .map(|(_, re)| re.clone())
                     .collect(),
                 qualifier_re: compiled.qualifier,
+                qualifier_ac: (!rule.qualifiers.is_empty())
+                    .then(|| AhoCorasick::new(&rule.qualifiers).ok())
+                    .flatten(),
                 rule: rule.clone(),
             });
         }
         let (patterns, anchors) = Patterns::new(pattern_rules);
         for a in &anchors {
             for lit in &a.literals {
-                dict.add(lit, Use::Anchor(a.pattern));
+                let what = if a.windowed {
+                    Use::Window(a.pattern)
+                } else {
+                    Use::Anchor(a.pattern)
+                };
+                dict.add(lit, what);
             }
         }
         let allow_phrases: Vec<String> = self.allow.iter().map(|p| normalize_term(p)).collect();
@@ -299,6 +306,10 @@ impl Scanner {
                 hits.terms.push((rule, start..end));
             }
         }
+        let terms = &mut hits.terms;
+        inner
+            .patterns
+            .find_windowed(n, &hits.windows, |r, start, end| terms.push((r, start..end)));
         inner
             .patterns
             .find_free(n, |r, start, end| hits.terms.push((r, start..end)));
@@ -414,7 +425,10 @@ impl Scanner {
         let claim = term.start..end;
 
         let mut severity = rule.severity;
-        let qualified = hits.qualifies(rule_idx, &sentence)
+        let qualified = compiled
+            .qualifier_ac
+            .as_ref()
+            .is_some_and(|ac| ac.is_match(&n[sentence.clone()]))
             || compiled
                 .qualifier_re
                 .as_ref()

@@ -1,5 +1,7 @@
-//! All literal phrases of a rule set (terms, exemptions, qualifiers) in one
-//! aho-corasick automaton, so one pass over the text finds them all.
+//! All literal phrases of a rule set (terms, exemptions, the literals that
+//! place regex searches) in one aho-corasick automaton, so one pass over the
+//! text finds them all. Qualifiers are not among them: they matter only in
+//! the sentence of a candidate, and are looked for there.
 
 use crate::rule::Category;
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
@@ -20,10 +22,10 @@ pub(crate) enum Use {
     Exempt(u32),
     /// An exemption for every rule of a category.
     CategoryExempt(Category),
-    /// A qualifier of rule `n`.
-    Qualifier(u32),
     /// A literal that starts every match of anchored pattern `n`.
     Anchor(u32),
+    /// A literal one of which every match of windowed pattern `n` contains.
+    Window(u32),
 }
 
 /// Whom an exemption hit exempts.
@@ -42,10 +44,10 @@ pub(crate) struct Hits {
     pub(crate) terms: Vec<(u32, Range<usize>)>,
     /// Exemption phrase matches.
     pub(crate) exempts: Vec<(Scope, Range<usize>)>,
-    /// Qualifier phrase matches.
-    pub(crate) qualifiers: Vec<(u32, Range<usize>)>,
     /// Where an anchored pattern may match: pattern index and start.
     pub(crate) anchors: Vec<(u32, usize)>,
+    /// Where a windowed pattern may match around: pattern index and literal.
+    pub(crate) windows: Vec<(u32, Range<usize>)>,
     /// Longest exemption phrase, in bytes: how far back a covering one can start.
     longest_exempt: usize,
 }
@@ -56,17 +58,6 @@ impl Hits {
         covered_by(&self.exempts, self.longest_exempt, term, |scope| {
             *scope == Scope::Rule(rule) || *scope == Scope::Category(category)
         })
-    }
-
-    /// True when a qualifier of `rule` lies inside `window`.
-    pub(crate) fn qualifies(&self, rule: u32, window: &Range<usize>) -> bool {
-        let from = self
-            .qualifiers
-            .partition_point(|(_, r)| r.start < window.start);
-        self.qualifiers[from..]
-            .iter()
-            .take_while(|(_, r)| r.start < window.end)
-            .any(|(q, r)| *q == rule && r.end <= window.end)
     }
 }
 
@@ -100,7 +91,10 @@ fn inside_number(text: &str, range: &Range<usize>) -> bool {
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Dict {
     automaton: Option<AhoCorasick>,
-    uses: Vec<Vec<Use>>,
+    /// The uses of phrase `i` are `uses[starts[i]..starts[i + 1]]`: one flat
+    /// list, since the pass looks them up for every hit.
+    starts: Vec<u32>,
+    uses: Vec<Use>,
     longest_exempt: usize,
 }
 
@@ -150,9 +144,15 @@ impl DictBuilder {
                     .build(&self.phrases)
             })
             .ok();
+        let mut starts = Vec::with_capacity(self.uses.len() + 1);
+        starts.push(0);
+        for u in &self.uses {
+            starts.push(starts[starts.len() - 1] + u.len() as u32);
+        }
         Dict {
             automaton,
-            uses: self.uses,
+            starts,
+            uses: self.uses.into_iter().flatten().collect(),
             longest_exempt,
         }
     }
@@ -170,27 +170,30 @@ impl Dict {
         };
         for m in ac.find_overlapping_iter(text) {
             let range = m.start()..m.end();
-            for &what in &self.uses[m.pattern().as_usize()] {
+            let p = m.pattern().as_usize();
+            let uses = &self.uses[self.starts[p] as usize..self.starts[p + 1] as usize];
+            for &what in uses {
                 match what {
                     Use::Term(r) => hits.terms.push((r, range.clone())),
                     Use::Exempt(r) => hits.exempts.push((Scope::Rule(r), range.clone())),
                     Use::CategoryExempt(c) => {
                         hits.exempts.push((Scope::Category(c), range.clone()))
                     }
-                    Use::Qualifier(r) => hits.qualifiers.push((r, range.clone())),
                     // Inside a number, only its first digit may start a match:
                     // 15折 is not 5折, and numbers are everywhere.
                     Use::Anchor(_) if inside_number(text, &range) => {}
                     Use::Anchor(p) => hits.anchors.push((p, range.start)),
+                    Use::Window(p) => hits.windows.push((p, range.clone())),
                 }
             }
         }
         // Overlapping matches come in order of their end; lookups need starts.
         hits.exempts.sort_by_key(|(_, r)| (r.start, r.end));
-        hits.qualifiers.sort_by_key(|(_, r)| (r.start, r.end));
         // Literals of one pattern may share a start (年度, 年度最): run it once there.
         hits.anchors.sort_unstable();
         hits.anchors.dedup();
+        hits.windows
+            .sort_unstable_by_key(|(p, r)| (*p, r.start, r.end));
         hits
     }
 }

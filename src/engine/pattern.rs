@@ -1,11 +1,19 @@
-//! Regex rules. A pattern whose matches must start with one of a small set of
-//! literals (价格, 年度, 100% …) is anchored: its literals join the dictionary
-//! pass, and the regex runs only where one of them occurs. The rest run as one
-//! `RegexSet` pass that says which patterns occur at all.
+//! Regex rules, searched only where they can match. The dictionary pass
+//! finds literals the pattern cannot match without:
+//! - a pattern whose matches all start with one of a few literals (价格,
+//!   年度, 100% …) is *anchored*: the regex runs from each occurrence;
+//! - a pattern whose matches all contain one of a few rare literals (原价 in
+//!   a reference-price pattern that starts with any number) is *windowed*:
+//!   the regex runs over a short window around each occurrence;
+//! - the rest run as one `RegexSet` pass that says which patterns occur at all.
+//!
+//! Which literals to use is a guess at how often they occur in speech: a
+//! digit or a single common character is everywhere, two characters rarely.
 
 use regex::{Regex, RegexSet, RegexSetBuilder};
-use regex_syntax::hir::literal::{ExtractKind, Extractor};
-use regex_syntax::hir::{Look, LookSet};
+use regex_syntax::hir::literal::{ExtractKind, Extractor, Seq};
+use regex_syntax::hir::{Class, Hir, HirKind, Look, LookSet};
+use std::ops::Range;
 
 use crate::ruleset::REGEX_SIZE_LIMIT;
 
@@ -19,6 +27,20 @@ const ANCHOR_CHARS: usize = 3;
 /// How far an anchored pattern may match from its literal, in bytes.
 const ANCHORED_REACH: usize = 512;
 
+/// How far around a required literal a windowed pattern is searched, in
+/// bytes, when its matches have no bounded length (about 85 CJK characters).
+const WINDOW_REACH: usize = 256;
+
+/// Running a pattern over a window costs more than running it from an
+/// anchor: a window's literals must be this many times rarer to be chosen.
+const WINDOW_COST_FACTOR: f64 = 4.0;
+
+/// Anchor literals this cheap (see [`cost`]) need no better alternative.
+const GOOD_ENOUGH: f64 = 6.0;
+
+/// More literals than this in a required set and it is not worth it.
+const MAX_REQUIRED: usize = 512;
+
 /// One rule's pattern, compiled for how it will be searched.
 #[derive(Debug, Clone)]
 pub(crate) enum RulePattern {
@@ -29,22 +51,173 @@ pub(crate) enum RulePattern {
         /// The pattern asserts the end of the text (`$`): search to it.
         to_end: bool,
     },
+    /// Run over a window around each occurrence of one of `literals`.
+    Windowed {
+        regex: Regex,
+        literals: Vec<String>,
+        /// How far a match may reach from the literal, in bytes.
+        reach: usize,
+        /// The pattern asserts the end of the text (`$`): search to it.
+        to_end: bool,
+    },
     /// Searched over the whole text.
     Free(Regex),
 }
 
 impl RulePattern {
-    /// Compiles a normalised pattern, anchored when it has few literal prefixes.
+    /// Compiles a normalised pattern for the cheapest search its literals allow.
     pub(crate) fn compile(pattern: &str) -> Result<RulePattern, String> {
         let build = crate::ruleset::compile;
-        match prefix_literals(pattern) {
-            Some(literals) => Ok(RulePattern::Anchored {
+        let hir = regex_syntax::Parser::new().parse(pattern).ok();
+        let prefix = prefix_literals(pattern);
+        let anchored_cost = prefix.as_ref().map_or(f64::INFINITY, |l| cost(l));
+        // Rare prefixes are as good as it gets; looking further costs load time.
+        let required = hir
+            .as_ref()
+            .filter(|_| anchored_cost > GOOD_ENOUGH)
+            .and_then(|h| required_literals(h, 0));
+        let window_cost = required
+            .as_ref()
+            .map_or(f64::INFINITY, |l| cost(l) * WINDOW_COST_FACTOR);
+        if let Some(literals) = prefix.filter(|_| anchored_cost <= window_cost) {
+            return Ok(RulePattern::Anchored {
                 regex: build(&format!(r"\A(?:{pattern})"))?,
                 literals,
                 to_end: ends_text(pattern),
-            }),
-            None => Ok(RulePattern::Free(build(pattern)?)),
+            });
         }
+        if let (Some(literals), Some(hir)) = (required, &hir) {
+            let reach = hir
+                .properties()
+                .maximum_len()
+                .unwrap_or(WINDOW_REACH)
+                .clamp(1, ANCHORED_REACH);
+            return Ok(RulePattern::Windowed {
+                regex: build(pattern)?,
+                literals,
+                reach,
+                to_end: ends_text(pattern),
+            });
+        }
+        Ok(RulePattern::Free(build(pattern)?))
+    }
+}
+
+/// How often, roughly, one of `literals` turns up: each literal weighs by
+/// its length, an ASCII character (a digit) most of all.
+fn cost(literals: &[String]) -> f64 {
+    literals
+        .iter()
+        .map(|l| match l.chars().count() {
+            0 => f64::INFINITY,
+            1 if l.is_ascii() => 60.0,
+            1 => 30.0,
+            2 if l.is_ascii() => 6.0,
+            2 => 1.0,
+            _ => 0.25,
+        })
+        .sum()
+}
+
+/// Literals one of which every match of `hir` contains, choosing the set
+/// that occurs least (see [`cost`]); `None` when there is no small such set.
+fn required_literals(hir: &Hir, depth: usize) -> Option<Vec<String>> {
+    // Rule patterns nest a few levels; a deeply nested one runs free.
+    if depth > 32 {
+        return None;
+    }
+    match hir.kind() {
+        HirKind::Literal(lit) => {
+            let s = std::str::from_utf8(&lit.0).ok()?;
+            Some(vec![s.to_string()])
+        }
+        HirKind::Class(Class::Unicode(class)) => {
+            let chars: Vec<String> = class
+                .iter()
+                .flat_map(|r| r.start()..=r.end())
+                .take(9)
+                .map(String::from)
+                .collect();
+            (chars.len() <= 8).then_some(chars)
+        }
+        HirKind::Capture(cap) => required_literals(&cap.sub, depth + 1),
+        HirKind::Repetition(rep) if rep.min >= 1 => required_literals(&rep.sub, depth + 1),
+        HirKind::Alternation(subs) => {
+            let mut all = std::collections::BTreeSet::new();
+            for sub in subs {
+                all.extend(required_literals(sub, depth + 1)?);
+                if all.len() > MAX_REQUIRED {
+                    return None;
+                }
+            }
+            Some(all.into_iter().collect())
+        }
+        HirKind::Concat(subs) => {
+            // Any part's literals will do; so will the literals that start
+            // any tail of the sequence (胃癌|肺癌 from (?:胃|肺)癌).
+            let parts = subs.iter().map(|sub| required_literals(sub, depth + 1));
+            // Only tails that start with a literal or a short list of them
+            // can yield anything.
+            let tails = (0..subs.len())
+                .filter(|&i| depth < 2 && starts_literally(&subs[i]))
+                .map(|i| starting_literals(&Hir::concat(subs[i..].to_vec()), MAX_REQUIRED));
+            parts
+                .chain(tails)
+                .flatten()
+                .min_by(|a, b| cost(a).total_cmp(&cost(b)))
+        }
+        _ => None,
+    }
+}
+
+/// True when `hir` is a literal, or a class or alternation of literals.
+fn starts_literally(hir: &Hir) -> bool {
+    match hir.kind() {
+        HirKind::Literal(_) => true,
+        HirKind::Class(Class::Unicode(c)) => c.ranges().len() <= 64,
+        HirKind::Alternation(subs) => subs
+            .iter()
+            .all(|s| matches!(s.kind(), HirKind::Literal(_) | HirKind::Concat(_))),
+        HirKind::Capture(cap) => starts_literally(&cap.sub),
+        _ => false,
+    }
+}
+
+/// The literals every match of `hir` starts with, cut to a few characters
+/// (any prefix of a prefix literal is one too), if there are at most `max`
+/// and none is empty.
+fn starting_literals(hir: &Hir, max: usize) -> Option<Vec<String>> {
+    // Generous limits: a list of sixteen verbs is a class to the extractor,
+    // and past its total it keeps only each literal's first bytes (一 of
+    // 一用就), which occur everywhere. Cutting to whole characters is ours.
+    let seq: Seq = Extractor::new()
+        .kind(ExtractKind::Prefix)
+        .limit_class(24)
+        .limit_total(1 << 12)
+        .extract(hir);
+    let literals = seq.literals()?;
+    for chars in (1..=ANCHOR_CHARS).rev() {
+        let mut out = std::collections::BTreeSet::new();
+        for lit in literals {
+            let short: String = whole_chars(lit.as_bytes())?.chars().take(chars).collect();
+            if short.is_empty() {
+                return None;
+            }
+            out.insert(short);
+        }
+        if out.len() <= max {
+            return (!out.is_empty()).then(|| out.into_iter().collect());
+        }
+    }
+    None
+}
+
+/// The longest prefix of `bytes` made of whole UTF-8 characters (the
+/// extractor may cut a literal inside one).
+fn whole_chars(bytes: &[u8]) -> Option<&str> {
+    match std::str::from_utf8(bytes) {
+        Ok(s) => Some(s),
+        Err(e) => std::str::from_utf8(&bytes[..e.valid_up_to()]).ok(),
     }
 }
 
@@ -54,15 +227,21 @@ pub(crate) struct Patterns {
     /// Per anchored pattern: its rule, the regex anchored at the start, and
     /// whether it must see the text to its end.
     anchored: Vec<(u32, Regex, bool)>,
+    /// Per windowed pattern: its rule, the regex, its reach and whether it
+    /// must see the text to its end.
+    windowed: Vec<(u32, Regex, usize, bool)>,
     /// Patterns without usable literals, searched over the whole text.
     set: Option<RegexSet>,
     free: Vec<(u32, Regex)>,
 }
 
-/// A pattern and the literals one of which starts each of its matches.
+/// A pattern and the literals the dictionary pass must find for it.
 pub(crate) struct Anchors {
-    /// Index into the anchored patterns, for [`Patterns::find_at`].
+    /// Index into the anchored patterns, for [`Patterns::find_at`], or into
+    /// the windowed ones, for [`Patterns::find_windowed`].
     pub(crate) pattern: u32,
+    /// Whether the literals mark windows rather than starts.
+    pub(crate) windowed: bool,
     pub(crate) literals: Vec<String>,
 }
 
@@ -97,26 +276,7 @@ fn prefix_literals(pattern: &str) -> Option<Vec<String>> {
     {
         return None;
     }
-    let seq = Extractor::new()
-        .kind(ExtractKind::Prefix)
-        .limit_total(16 * MAX_ANCHORS)
-        .extract(&hir);
-    let mut literals = std::collections::BTreeSet::new();
-    for lit in seq.literals()? {
-        // Any prefix of a prefix literal is one too: cut each to a few whole
-        // characters (the extractor may also have cut one inside a character).
-        let bytes = lit.as_bytes();
-        let valid = match std::str::from_utf8(bytes) {
-            Ok(s) => s,
-            Err(e) => std::str::from_utf8(&bytes[..e.valid_up_to()]).ok()?,
-        };
-        let short: String = valid.chars().take(ANCHOR_CHARS).collect();
-        if short.is_empty() {
-            return None;
-        }
-        literals.insert(short);
-    }
-    (!literals.is_empty() && literals.len() <= MAX_ANCHORS).then(|| literals.into_iter().collect())
+    starting_literals(&hir, MAX_ANCHORS)
 }
 
 impl Patterns {
@@ -134,9 +294,23 @@ impl Patterns {
                 } => {
                     anchors.push(Anchors {
                         pattern: patterns.anchored.len() as u32,
-                        literals,
+                        windowed: false,
+                        literals: fewest(literals, |l, other| l.starts_with(other)),
                     });
                     patterns.anchored.push((rule, regex, to_end));
+                }
+                RulePattern::Windowed {
+                    regex,
+                    literals,
+                    reach,
+                    to_end,
+                } => {
+                    anchors.push(Anchors {
+                        pattern: patterns.windowed.len() as u32,
+                        windowed: true,
+                        literals: fewest(literals, |l, other| l.contains(other)),
+                    });
+                    patterns.windowed.push((rule, regex, reach, to_end));
                 }
                 RulePattern::Free(regex) => patterns.free.push((rule, regex)),
             }
@@ -169,6 +343,48 @@ impl Patterns {
             .map(|m| (*rule, start + m.end()))
     }
 
+    /// Calls `found(rule, start, end)` for every match of a windowed pattern
+    /// near one of its literals. `hits` pairs a windowed pattern with where
+    /// one of its literals occurs, sorted.
+    pub(crate) fn find_windowed(
+        &self,
+        text: &str,
+        hits: &[(u32, Range<usize>)],
+        mut found: impl FnMut(u32, usize, usize),
+    ) {
+        let mut i = 0;
+        while i < hits.len() {
+            let pattern = hits[i].0;
+            let Some((rule, re, reach, to_end)) = self.windowed.get(pattern as usize) else {
+                i += 1;
+                continue;
+            };
+            let window = |r: &Range<usize>| {
+                r.start.saturating_sub(*reach)..if *to_end { text.len() } else { r.end + reach }
+            };
+            // Overlapping windows of one pattern merge, so no match is seen twice.
+            let mut current = window(&hits[i].1);
+            i += 1;
+            loop {
+                let next = hits.get(i).filter(|(p, _)| *p == pattern);
+                match next.map(|(_, r)| window(r)) {
+                    Some(w) if w.start <= current.end => {
+                        current.end = current.end.max(w.end);
+                        i += 1;
+                    }
+                    _ => {
+                        search_window(text, re, current, |s, e| found(*rule, s, e));
+                        if next.is_none() {
+                            break;
+                        }
+                        current = window(&hits[i].1);
+                        i += 1;
+                    }
+                }
+            }
+        }
+    }
+
     /// Calls `found(rule, start, end)` for every match of the patterns that
     /// have no anchors.
     pub(crate) fn find_free(&self, text: &str, mut found: impl FnMut(u32, usize, usize)) {
@@ -193,6 +409,54 @@ impl Patterns {
                 }
             }
         }
+    }
+}
+
+/// Drops each literal that `implied(literal, other)` says another literal
+/// already finds (专柜价 starts with 专柜): fewer dictionary hits, same windows.
+fn fewest(literals: Vec<String>, implied: impl Fn(&str, &str) -> bool) -> Vec<String> {
+    literals
+        .iter()
+        .filter(|l| {
+            !literals
+                .iter()
+                .any(|other| other.len() < l.len() && implied(l, other))
+        })
+        .cloned()
+        .collect()
+}
+
+/// Runs `re` over `window` of `text`, widened to char boundaries and past an
+/// ASCII word it would cut; assertions (`^`, `\b`) still see the text before it.
+fn search_window(
+    text: &str,
+    re: &Regex,
+    window: Range<usize>,
+    mut found: impl FnMut(usize, usize),
+) {
+    let bytes = text.as_bytes();
+    let mut start = window.start.min(text.len());
+    while !text.is_char_boundary(start) {
+        start -= 1;
+    }
+    let mut end = window.end.min(text.len());
+    while end < text.len() && (!text.is_char_boundary(end) || bytes[end].is_ascii_alphanumeric())
+    {
+        end += 1;
+    }
+    let haystack = &text[..end];
+    let mut at = start;
+    while let Some(m) = re.find_at(haystack, at) {
+        if m.is_empty() {
+            // Rules cannot match nothing; step past it all the same.
+            match haystack[m.end()..].chars().next() {
+                Some(c) => at = m.end() + c.len_utf8(),
+                None => break,
+            }
+            continue;
+        }
+        found(m.start(), m.end());
+        at = m.end();
     }
 }
 
@@ -242,5 +506,72 @@ mod tests {
         let text = "大家都在抢";
         assert_eq!(patterns.find_at(text, 0, 6), Some((7, text.len())));
         assert_eq!(patterns.find_at("大家都在抢劫", 0, 6), None);
+    }
+
+    fn windowed(pattern: &str) -> (Vec<String>, Patterns) {
+        let p = RulePattern::compile(pattern).unwrap();
+        let RulePattern::Windowed { literals, .. } = &p else {
+            panic!("not windowed: {p:?}");
+        };
+        let literals = literals.clone();
+        (literals, Patterns::new(vec![(3, p)]).0)
+    }
+
+    /// Runs windowed pattern 0 around every occurrence of its literals.
+    fn search(patterns: &Patterns, literals: &[String], text: &str) -> Vec<(u32, usize, usize)> {
+        let mut hits: Vec<(u32, Range<usize>)> = literals
+            .iter()
+            .flat_map(|l| text.match_indices(l.as_str()).map(|(i, m)| (0, i..i + m.len())))
+            .collect();
+        hits.sort_by_key(|(p, r)| (*p, r.start, r.end));
+        let mut found = Vec::new();
+        patterns.find_windowed(text, &hits, |r, s, e| found.push((r, s, e)));
+        found
+    }
+
+    #[test]
+    fn patterns_starting_with_any_number_are_searched_around_a_rarer_word() {
+        let (literals, patterns) = windowed(r"[0-9]+(?:块|元)?的?(?:原价|划线价)");
+        assert_eq!(literals, ["划线价", "原价"]);
+        let text = "今天给到199元的原价，还有一个99块划线价";
+        let found = search(&patterns, &literals, text);
+        let matched: Vec<&str> = found.iter().map(|&(_, s, e)| &text[s..e]).collect();
+        assert_eq!(matched, ["199元的原价", "99块划线价"]);
+        assert!(found.iter().all(|&(rule, _, _)| rule == 3));
+    }
+
+    #[test]
+    fn nearby_literals_share_one_window_and_report_a_match_once() {
+        let (literals, patterns) = windowed(r"[0-9]+(?:万|千)人(?:在用|好评)");
+        let text = "10万人在用，人人都说好";
+        let found = search(&patterns, &literals, text);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(&text[found[0].1..found[0].2], "10万人在用");
+    }
+
+    #[test]
+    fn windowed_assertions_see_the_text_before_the_window() {
+        // `^` must not match where a window happens to start.
+        let (literals, patterns) = windowed(r"(?:^|[^0-9])[0-9]%好评率");
+        let text = format!("{}199%好评率", "好".repeat(200));
+        assert!(search(&patterns, &literals, &text).is_empty());
+        let found = search(&patterns, &literals, "9%好评率");
+        assert_eq!(found, [(3, 0, "9%好评率".len())]);
+    }
+
+    #[test]
+    fn rare_prefixes_stay_anchored() {
+        let p = RulePattern::compile("(?:全网|全平台)最低价?").unwrap();
+        assert!(matches!(p, RulePattern::Anchored { .. }), "{p:?}");
+    }
+
+    #[test]
+    fn long_lists_of_starting_words_anchor_on_whole_words() {
+        // A list of sixteen verbs must not shrink to the bare 一.
+        let p = RulePattern::compile("一(?:用|抹|涂|擦|洗|敷|贴|吃|喝|喷|泡|按|刷|戴|揉|搓)就好").unwrap();
+        let RulePattern::Anchored { literals, .. } = &p else {
+            panic!("not anchored: {p:?}");
+        };
+        assert!(literals.iter().all(|l| l.chars().count() == ANCHOR_CHARS), "{literals:?}");
     }
 }
