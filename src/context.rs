@@ -111,6 +111,27 @@ pub(crate) fn clause_around(text: &str, range: Range<usize>) -> Range<usize> {
     widen(text, range, CLAUSE_REACH, is_clause_end)
 }
 
+/// How far the place test looks before and after a claim, in characters:
+/// a place name, a copula and up to three tokens before it; 的 and a place
+/// after it. Tagging only this much keeps the part-of-speech pass short.
+const PLACE_REACH_BEFORE: usize = 20;
+const PLACE_REACH_AFTER: usize = 8;
+
+/// The part of `clause` the place test needs around `claim`.
+pub(crate) fn place_window(
+    text: &str,
+    clause: &Range<usize>,
+    claim: &Range<usize>,
+) -> Range<usize> {
+    let inner = &text[..clause.end];
+    let before = widen(inner, claim.start..claim.start, PLACE_REACH_BEFORE, |_| {
+        false
+    })
+    .start;
+    let after = widen(inner, claim.end..claim.end, PLACE_REACH_AFTER, |_| false).end;
+    before.max(clause.start)..after
+}
+
 /// Verbs that make the place before them the subject of what follows.
 const COPULAS: &[&str] = &[
     "是", "为", "成为", "跻身", "堪称", "号称", "作为", "乃", "列为",

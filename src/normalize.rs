@@ -17,59 +17,55 @@ fn fold(c: char) -> char {
     }
 }
 
-/// True when one of the 8 bytes in `x` may start a foldable character: an
-/// ASCII capital, or a lead byte 0xE3 (U+3000) or 0xEF (full-width forms).
-/// Eight bytes at a time, since most text has nothing to fold.
+/// What `fold` makes of the character starting at byte `i`, when it changes
+/// it, and how many original bytes that character takes. The byte-level twin
+/// of [`fold`], for the scan's hot path.
 #[inline]
-fn may_hold_foldable(x: u64) -> bool {
-    const LO: u64 = 0x0101_0101_0101_0101;
-    const HI: u64 = 0x8080_8080_8080_8080;
-    let has_zero_byte = |v: u64| v.wrapping_sub(LO) & !v & HI != 0;
-    if has_zero_byte(x ^ (0xEF * LO)) || has_zero_byte(x ^ (0xE3 * LO)) {
-        return true;
+fn fold_at(b: &[u8], i: usize) -> Option<(char, usize)> {
+    match b[i] {
+        c @ b'A'..=b'Z' => Some(((c + 32) as char, 1)),
+        0xEF => {
+            let (b1, b2) = (*b.get(i + 1)?, *b.get(i + 2)?);
+            // U+FF01..=U+FF5E is EF BC 81..BF, EF BD 80..9E.
+            let cp = 0xF000 | ((b1 as u32 & 0x3F) << 6) | (b2 as u32 & 0x3F);
+            if (0xFF01..=0xFF5E).contains(&cp) {
+                let ascii = ((cp - 0xFEE0) as u8).to_ascii_lowercase();
+                Some((ascii as char, 3))
+            } else if cp == 0xFFE5 {
+                Some(('¥', 3))
+            } else {
+                None
+            }
+        }
+        // U+3000 is E3 80 80.
+        0xE3 if b.get(i + 1) == Some(&0x80) && b.get(i + 2) == Some(&0x80) => Some((' ', 3)),
+        _ => None,
     }
-    // ASCII bytes (high bit clear) in 0x41..=0x5A. Seven-bit sums cannot
-    // carry into the next byte.
-    let low7 = x & !HI;
-    let at_least_a = low7 + (0x80 - 0x41) * LO;
-    let above_z = low7 + (0x80 - 0x5B) * LO;
-    at_least_a & !above_z & !x & HI != 0
 }
+
+/// Bytes that may start a character `fold` changes: ASCII capitals, and the
+/// lead bytes of U+3000 (0xE3) and of the full-width forms (0xEF).
+const MAY_FOLD: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut c = b'A';
+    while c <= b'Z' {
+        table[c as usize] = true;
+        c += 1;
+    }
+    table[0xE3] = true;
+    table[0xEF] = true;
+    table
+};
 
 /// Byte offset of the next character `fold` would change, from `from` on.
 fn next_foldable(b: &[u8], from: usize) -> Option<usize> {
     let mut i = from;
-    while i + 8 <= b.len() {
-        let word = u64::from_le_bytes(b[i..i + 8].try_into().unwrap_or([0; 8]));
-        if may_hold_foldable(word) {
-            break;
-        }
-        i += 8;
-    }
     while i < b.len() {
-        match b[i] {
-            b'A'..=b'Z' => return Some(i),
-            // U+FF01..U+FF7F is EF BC xx / EF BD xx; U+FFE5 is EF BF A5.
-            0xEF if matches!(b.get(i + 1), Some(0xBC | 0xBD))
-                || (b.get(i + 1) == Some(&0xBF) && b.get(i + 2) == Some(&0xA5)) =>
-            {
-                return Some(i)
-            }
-            // U+3000 is E3 80 80.
-            0xE3 if b.get(i + 1) == Some(&0x80) && b.get(i + 2) == Some(&0x80) => return Some(i),
-            _ => {}
+        let j = i + b[i..].iter().position(|&c| MAY_FOLD[c as usize])?;
+        if fold_at(b, j).is_some() {
+            return Some(j);
         }
-        i += 1;
-        // Back to whole words once past the flagged one.
-        if i % 8 == 0 {
-            while i + 8 <= b.len() {
-                let word = u64::from_le_bytes(b[i..i + 8].try_into().unwrap_or([0; 8]));
-                if may_hold_foldable(word) {
-                    break;
-                }
-                i += 8;
-            }
-        }
+        i = j + 1;
     }
     None
 }
@@ -121,25 +117,28 @@ impl<'a> Normalized<'a> {
                 anchors: Vec::new(),
             };
         };
+        // Built from slices of the original and folded characters, so no
+        // UTF-8 validation of the whole is needed.
         let mut text = String::with_capacity(original.len());
         let mut anchors = vec![Anchor { norm: 0, orig: 0 }];
         let mut copied = 0;
         let mut at = Some(first);
         while let Some(i) = at {
-            text.push_str(&original[copied..i]);
-            let c = original[i..].chars().next().unwrap_or(' ');
-            let folded = fold(c);
-            text.push(folded);
-            copied = i + c.len_utf8();
-            if folded.len_utf8() != c.len_utf8() {
-                anchors.push(Anchor {
-                    norm: text.len() as u32,
-                    orig: copied as u32,
-                });
+            text.push_str(original.get(copied..i).unwrap_or_default());
+            copied = i;
+            if let Some((folded, replaced)) = fold_at(b, i) {
+                text.push(folded);
+                copied = i + replaced;
+                if folded.len_utf8() != replaced {
+                    anchors.push(Anchor {
+                        norm: text.len() as u32,
+                        orig: copied as u32,
+                    });
+                }
             }
-            at = next_foldable(b, copied);
+            at = next_foldable(b, copied.max(i + 1));
         }
-        text.push_str(&original[copied..]);
+        text.push_str(original.get(copied..).unwrap_or_default());
         Normalized {
             original,
             text: std::borrow::Cow::Owned(text),
@@ -228,15 +227,15 @@ mod tests {
     }
 
     #[test]
-    fn word_test_agrees_with_byte_test() {
-        let special = |b: u8| b.is_ascii_uppercase() || b == 0xE3 || b == 0xEF;
-        for b in 0..=255u8 {
-            for pos in 0..8 {
-                let mut bytes = [b'a'; 8];
-                bytes[pos] = b;
-                let word = u64::from_le_bytes(bytes);
-                assert_eq!(may_hold_foldable(word), special(b), "byte {b:#x} at {pos}");
-            }
+    fn byte_folding_agrees_with_char_folding_for_every_char() {
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+            let text = format!("a{c}b");
+            assert_eq!(
+                Normalized::new(&text).text(),
+                normalize_term(&text),
+                "{c:?} U+{:04X}",
+                c as u32
+            );
         }
     }
 

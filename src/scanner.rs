@@ -2,7 +2,7 @@
 
 use crate::context::{
     clause_around, is_about_a_place, is_negated, is_reported, may_be_about_a_place, next_word_end,
-    on_word_boundaries, sentence_around, window_around,
+    on_word_boundaries, place_window, sentence_around, window_around,
 };
 use crate::engine::dict::{covered_by, Dict, DictBuilder, Hits, Use};
 use crate::engine::pattern::Patterns;
@@ -44,6 +44,9 @@ pub struct Scanner {
 #[derive(Debug)]
 struct Inner {
     rules: Vec<CompiledRule>,
+    /// Category exemption patterns, shared by the rules of their category:
+    /// one regex, so one lazily built DFA that warms up for all of them.
+    exemption_res: Vec<Regex>,
     dict: Dict,
     patterns: Patterns,
     allow: Option<AhoCorasick>,
@@ -57,8 +60,9 @@ struct Inner {
 struct CompiledRule {
     rule: Rule,
     exempt_re: Option<Regex>,
-    /// The category's exemption patterns, one alternation per rule file.
-    category_exempt_res: Vec<Regex>,
+    /// The category's exemption patterns (one alternation per rule file),
+    /// as indices into `Inner::exemption_res`.
+    category_exempt_res: Vec<usize>,
     qualifier_re: Option<Regex>,
     /// The rule's qualifier phrases, searched in a candidate's sentence.
     qualifier_ac: Option<AhoCorasick>,
@@ -173,8 +177,9 @@ impl ScannerBuilder {
                 category_exempt_res: set
                     .exemption_res
                     .iter()
-                    .filter(|(c, _)| *c == rule.category)
-                    .map(|(_, re)| re.clone())
+                    .enumerate()
+                    .filter(|(_, (c, _))| *c == rule.category)
+                    .map(|(i, _)| i)
                     .collect(),
                 qualifier_re: compiled.qualifier,
                 qualifier_ac: (!rule.qualifiers.is_empty())
@@ -203,6 +208,7 @@ impl ScannerBuilder {
         Ok(Scanner {
             inner: Arc::new(Inner {
                 rules,
+                exemption_res: set.exemption_res.iter().map(|(_, re)| re.clone()).collect(),
                 dict: dict.build(),
                 patterns,
                 allow,
@@ -309,7 +315,9 @@ impl Scanner {
         let terms = &mut hits.terms;
         inner
             .patterns
-            .find_windowed(n, &hits.windows, |r, start, end| terms.push((r, start..end)));
+            .find_windowed(n, &hits.windows, |r, start, end| {
+                terms.push((r, start..end))
+            });
         inner
             .patterns
             .find_free(n, |r, start, end| hits.terms.push((r, start..end)));
@@ -393,9 +401,17 @@ impl Scanner {
         let covers = |m: regex::Match| {
             window.start + m.start() <= term.start && window.start + m.end() >= term.end
         };
-        let exempt_near = |re: &Regex| re.find_iter(&n[window.clone()]).any(covers);
+        // Most windows hold no exemption at all: a match test is cheaper
+        // than finding where matches are.
+        let exempt_near = |re: &Regex| {
+            let near = &n[window.clone()];
+            re.is_match(near) && re.find_iter(near).any(covers)
+        };
         if compiled.exempt_re.as_ref().is_some_and(exempt_near)
-            || compiled.category_exempt_res.iter().any(exempt_near)
+            || compiled
+                .category_exempt_res
+                .iter()
+                .any(|&i| exempt_near(&inner.exemption_res[i]))
         {
             return None;
         }
@@ -446,7 +462,7 @@ impl Scanner {
         {
             let clause = clause_around(n, claim.clone());
             if may_be_about_a_place(n, &clause, &claim)
-                && is_about_a_place(n, &tagged(n, clause), &claim)
+                && is_about_a_place(n, &tagged(n, place_window(n, &clause, &claim)), &claim)
             {
                 severity = Severity::Info;
             }
@@ -605,7 +621,16 @@ fn fill_unit_offsets(text: &str, findings: &mut [Finding]) {
 /// Chars and UTF-16 code units in valid UTF-8 bytes: every byte that is not a
 /// continuation byte starts a char, and a 4-byte char takes two code units.
 fn count_units(bytes: &[u8]) -> (usize, usize) {
-    let chars = bytes.iter().filter(|&&b| (b as i8) >= -0x40).count();
-    let astral = bytes.iter().filter(|&&b| b >= 0xF0).count();
+    let (mut chars, mut astral) = (0usize, 0usize);
+    // Byte-wide counters over short blocks let the loop run on whole vectors.
+    for block in bytes.chunks(255) {
+        let (mut c, mut a) = (0u8, 0u8);
+        for &b in block {
+            c += u8::from((b as i8) >= -0x40);
+            a += u8::from(b >= 0xF0);
+        }
+        chars += usize::from(c);
+        astral += usize::from(a);
+    }
     (chars, chars + astral)
 }

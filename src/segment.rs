@@ -10,7 +10,7 @@ use std::sync::OnceLock;
 
 /// Most characters taken on each side of a candidate; keeps the cost of one
 /// candidate bounded inside a long run without punctuation.
-const RUN_REACH: usize = 12;
+const RUN_REACH: usize = 8;
 
 /// The process-wide segmenter. Loading its dictionary takes ~100 ms and 36 MB,
 /// so every scanner shares one.

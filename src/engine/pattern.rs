@@ -440,8 +440,7 @@ fn search_window(
         start -= 1;
     }
     let mut end = window.end.min(text.len());
-    while end < text.len() && (!text.is_char_boundary(end) || bytes[end].is_ascii_alphanumeric())
-    {
+    while end < text.len() && (!text.is_char_boundary(end) || bytes[end].is_ascii_alphanumeric()) {
         end += 1;
     }
     let haystack = &text[..end];
@@ -521,7 +520,10 @@ mod tests {
     fn search(patterns: &Patterns, literals: &[String], text: &str) -> Vec<(u32, usize, usize)> {
         let mut hits: Vec<(u32, Range<usize>)> = literals
             .iter()
-            .flat_map(|l| text.match_indices(l.as_str()).map(|(i, m)| (0, i..i + m.len())))
+            .flat_map(|l| {
+                text.match_indices(l.as_str())
+                    .map(|(i, m)| (0, i..i + m.len()))
+            })
             .collect();
         hits.sort_by_key(|(p, r)| (*p, r.start, r.end));
         let mut found = Vec::new();
@@ -568,10 +570,14 @@ mod tests {
     #[test]
     fn long_lists_of_starting_words_anchor_on_whole_words() {
         // A list of sixteen verbs must not shrink to the bare 一.
-        let p = RulePattern::compile("一(?:用|抹|涂|擦|洗|敷|贴|吃|喝|喷|泡|按|刷|戴|揉|搓)就好").unwrap();
+        let p = RulePattern::compile("一(?:用|抹|涂|擦|洗|敷|贴|吃|喝|喷|泡|按|刷|戴|揉|搓)就好")
+            .unwrap();
         let RulePattern::Anchored { literals, .. } = &p else {
             panic!("not anchored: {p:?}");
         };
-        assert!(literals.iter().all(|l| l.chars().count() == ANCHOR_CHARS), "{literals:?}");
+        assert!(
+            literals.iter().all(|l| l.chars().count() == ANCHOR_CHARS),
+            "{literals:?}"
+        );
     }
 }
