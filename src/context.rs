@@ -2,7 +2,19 @@
 //! negation and quotation.
 
 use crate::segment::Token;
+use aho_corasick::AhoCorasick;
 use std::ops::Range;
+use std::sync::OnceLock;
+
+/// True when `hay` contains one of `words`. One automaton per word list,
+/// built on first use: cheaper than a substring search per word, which this
+/// runs for every candidate.
+fn contains_any(cell: &'static OnceLock<Option<AhoCorasick>>, words: &[&str], hay: &str) -> bool {
+    match cell.get_or_init(|| AhoCorasick::new(words).ok()) {
+        Some(ac) => ac.is_match(hay),
+        None => words.iter().any(|w| hay.contains(w)),
+    }
+}
 
 /// Characters that end a sentence or an utterance. Commas do not: a
 /// qualifier earlier in the same sentence still counts.
@@ -148,7 +160,8 @@ pub(crate) fn may_be_about_a_place(
     // the claim, and tokens are rarely longer than three characters.
     let near = widen(text, claim.start..claim.start, 12, |_| false).start;
     let before = &text[near.max(clause.start)..claim.start];
-    text[claim.end..clause.end].starts_with('的') || COPULAS.iter().any(|c| before.contains(c))
+    static AC: OnceLock<Option<AhoCorasick>> = OnceLock::new();
+    text[claim.end..clause.end].starts_with('的') || contains_any(&AC, COPULAS, before)
 }
 
 /// True when the claim describes a place rather than goods (guideline item
@@ -192,14 +205,12 @@ const NEGATORS: &[&str] = &[
 /// True when a negator ends at most three characters before `start` in the same clause.
 pub(crate) fn is_negated(text: &str, sentence: &Range<usize>, start: usize) -> bool {
     let before = &text[sentence.start..start];
-    let tail: String = before
-        .chars()
-        .rev()
-        .take(6)
-        .collect::<Vec<_>>()
-        .into_iter()
-        .rev()
-        .collect();
+    // The last six characters.
+    let tail = &before[before.char_indices().rev().nth(5).map_or(0, |(i, _)| i)..];
+    static AC: OnceLock<Option<AhoCorasick>> = OnceLock::new();
+    if !contains_any(&AC, NEGATORS, tail) {
+        return false;
+    }
     NEGATORS.iter().any(|neg| {
         tail.rfind(neg).is_some_and(|i| {
             let gap = &tail[i + neg.len()..];
@@ -252,8 +263,8 @@ pub(crate) fn is_reported(text: &str, sentence: &Range<usize>, range: &Range<usi
     if !((paired_open && paired_close) || ascii_quoted) {
         return false;
     }
-    let sentence_text = &text[sentence.clone()];
-    REPORTING.iter().any(|w| sentence_text.contains(w))
+    static AC: OnceLock<Option<AhoCorasick>> = OnceLock::new();
+    contains_any(&AC, REPORTING, &text[sentence.clone()])
 }
 
 #[cfg(test)]

@@ -122,21 +122,28 @@ impl<'a> Normalized<'a> {
         let mut text = String::with_capacity(original.len());
         let mut anchors = vec![Anchor { norm: 0, orig: 0 }];
         let mut copied = 0;
-        let mut at = Some(first);
-        while let Some(i) = at {
-            text.push_str(original.get(copied..i).unwrap_or_default());
-            copied = i;
-            if let Some((folded, replaced)) = fold_at(b, i) {
-                text.push(folded);
-                copied = i + replaced;
-                if folded.len_utf8() != replaced {
-                    anchors.push(Anchor {
-                        norm: text.len() as u32,
-                        orig: copied as u32,
-                    });
-                }
+        let mut i = first;
+        // One plain pass: folds are frequent (every Chinese comma), so
+        // restarting a search after each costs more than it saves.
+        while i < b.len() {
+            if !MAY_FOLD[b[i] as usize] {
+                i += 1;
+                continue;
             }
-            at = next_foldable(b, copied.max(i + 1));
+            let Some((folded, replaced)) = fold_at(b, i) else {
+                i += 1;
+                continue;
+            };
+            text.push_str(original.get(copied..i).unwrap_or_default());
+            text.push(folded);
+            i += replaced;
+            copied = i;
+            if folded.len_utf8() != replaced {
+                anchors.push(Anchor {
+                    norm: text.len() as u32,
+                    orig: copied as u32,
+                });
+            }
         }
         text.push_str(original.get(copied..).unwrap_or_default());
         Normalized {
