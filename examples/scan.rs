@@ -8,7 +8,7 @@
 //! found, 1 when something was, 2 on a usage or I/O error. Arguments are
 //! parsed by hand to keep the dependency list short.
 
-use adcop::{Finding, Rule, RuleSet, Scanner, Severity};
+use adcop::{Facts, Finding, Profile, Rule, RuleSet, Scanner, Severity};
 use annotate_snippets::{normalize_untrusted_str, AnnotationKind, Level, Renderer, Snippet};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -35,6 +35,10 @@ OPTIONS:
                               is unset]
     --min-severity LEVEL      Drop findings below info|warning|error
                               [default: warning; info adds hints]
+    --profile KIND            What is sold: ordinary-goods, health-food,
+                              cosmetics, drug-or-device, infant-formula,
+                              finance, education [default: ordinary-goods];
+                              some claims are judged differently per kind
     --select ID_OR_PREFIX     Only run these rules (ABS, ABS001, absolute);
                               repeatable and comma-separated
     --ignore ID_OR_PREFIX     Skip these rules; same syntax as --select
@@ -58,7 +62,8 @@ OUTPUT (jsonl: one object per finding; json: {\"findings\": [...],
 \"summary\": {...}}). Each finding has path ('-' for stdin), line and
 column (1-based, column in chars), byte_start/byte_end, char_start/char_end
 and utf16_start/utf16_end (half-open, over the whole input), rule, name,
-category, severity, matched, message, basis and suggestion.
+category, severity, matched, message, basis and suggestion, plus facts
+(the numbers a price or prize check read) when there are any.
 
 EXIT STATUS:
     0  nothing at or above --fail-on was found
@@ -159,6 +164,7 @@ struct Options {
     format: Format,
     color: bool,
     min_severity: Option<Severity>,
+    profile: Profile,
     select: Vec<String>,
     ignore: Vec<String>,
     rule_dirs: Vec<PathBuf>,
@@ -177,6 +183,7 @@ fn parse_args(args: Vec<OsString>) -> Result<Options, String> {
         color: false,
         // Info findings are hints (quoted, negated, slang); ask for them.
         min_severity: Some(Severity::Warning),
+        profile: Profile::default(),
         select: Vec::new(),
         ignore: Vec::new(),
         rule_dirs: Vec::new(),
@@ -224,6 +231,11 @@ fn parse_args(args: Vec<OsString>) -> Result<Options, String> {
             "--color" | "--colour" => color = value()?,
             "--min-severity" => opts.min_severity = Some(parse_severity(&name, &value()?)?),
             "--fail-on" => opts.fail_on = parse_fail_on(&value()?)?,
+            "--profile" => {
+                opts.profile = value()?
+                    .parse()
+                    .map_err(|e| format!("invalid value for '--profile': {e}"))?
+            }
             "--select" => opts.select.extend(split_list(&value()?)),
             "--ignore" => opts.ignore.extend(split_list(&value()?)),
             "--rules" => opts.rule_dirs.push(raw_value()?.into()),
@@ -252,6 +264,7 @@ fn takes_value(name: &str) -> bool {
             | "--color"
             | "--colour"
             | "--min-severity"
+            | "--profile"
             | "--fail-on"
             | "--select"
             | "--ignore"
@@ -328,7 +341,9 @@ fn load_rules(opts: &Options) -> Result<RuleSet, Fail> {
 }
 
 fn build_scanner(opts: &Options) -> Result<Scanner, Fail> {
-    let mut builder = Scanner::builder().rules(load_rules(opts)?);
+    let mut builder = Scanner::builder()
+        .rules(load_rules(opts)?)
+        .profile(opts.profile);
     if let Some(min) = opts.min_severity {
         builder = builder.min_severity(min);
     }
@@ -481,6 +496,8 @@ struct Record {
     message: String,
     basis: String,
     suggestion: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    facts: Option<Facts>,
 }
 
 /// The whole `--format json` output.
@@ -634,6 +651,7 @@ fn record(path: &str, lines: &LineIndex, f: &Finding) -> Record {
         message: f.message().to_string(),
         basis: f.basis().to_string(),
         suggestion: f.suggestion().to_string(),
+        facts: f.facts().cloned(),
     }
 }
 

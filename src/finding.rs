@@ -1,5 +1,6 @@
 //! What a scan reports: one [`Finding`] per flagged phrase.
 
+use crate::facts::Facts;
 use crate::rule::{Category, Severity};
 use serde::Serialize;
 
@@ -46,6 +47,7 @@ impl Span {
 /// | `message` | what is wrong, in plain Chinese |
 /// | `basis` | the law and article |
 /// | `suggestion` | a compliant rewording |
+/// | `facts` | numbers a check read (prices, prize value); absent when none |
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Finding {
     pub(crate) rule: String,
@@ -59,6 +61,8 @@ pub struct Finding {
     pub(crate) message: String,
     pub(crate) basis: String,
     pub(crate) suggestion: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) facts: Option<Facts>,
 }
 
 impl Finding {
@@ -105,5 +109,10 @@ impl Finding {
     /// A compliant rewording.
     pub fn suggestion(&self) -> &str {
         &self.suggestion
+    }
+    /// Numbers the rule's check read around the match (reference and offer
+    /// price, discount, prize value), when it has a check and found them.
+    pub fn facts(&self) -> Option<&Facts> {
+        self.facts.as_ref()
     }
 }

@@ -2,9 +2,11 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+mod amount;
 mod context;
 mod engine;
 mod error;
+mod facts;
 mod finding;
 mod normalize;
 mod rule;
@@ -14,9 +16,11 @@ mod segment;
 mod selftest;
 
 pub use error::{Error, Result};
+pub use facts::{Facts, Money, PriceFacts, PrizeFacts, Share, PRIZE_CAP};
 pub use finding::{Finding, Span};
 pub use rule::{
-    Boundary, Category, CategoryExemptions, Extend, Rule, RuleDocs, RuleTests, Severity,
+    Boundary, Category, CategoryExemptions, Check, Extend, Profile, Rule, RuleDocs, RuleTests,
+    Severity,
 };
 pub use ruleset::RuleSet;
 pub use scanner::{Scanner, ScannerBuilder};

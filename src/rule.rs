@@ -145,6 +145,112 @@ pub enum Boundary {
     Never,
 }
 
+/// An arithmetic or fact check a rule runs on each match, reading the numbers
+/// around it (see [`crate::Facts`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Check {
+    /// Read the price statement and attach its numbers; never drops a match.
+    PriceFacts,
+    /// Fire only when the offer is 10% of the compared price or less (an
+    /// implied discount of 90% or more).
+    DeepDiscount,
+    /// Fire only when the offer asks more than the stated discount or
+    /// reduction allows (原价200打五折只要150).
+    ContradictoryPrice,
+    /// Read the prize value and attach it; never drops a match.
+    PrizeFacts,
+    /// Fire only when a stated prize is worth more than 5万元.
+    PrizeOverCap,
+}
+
+impl Check {
+    /// True when the check decides whether the rule fires, rather than only
+    /// attaching facts.
+    pub fn filters(self) -> bool {
+        matches!(
+            self,
+            Check::DeepDiscount | Check::ContradictoryPrice | Check::PrizeOverCap
+        )
+    }
+}
+
+/// What kind of product is being sold. The same words are judged differently
+/// for different goods (legal.md §9): a health-function claim breaks the law
+/// for ordinary food but may be the approved claim of a registered health
+/// food. Set on [`crate::ScannerBuilder::profile`]; rules say how their
+/// severity changes under each profile.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum Profile {
+    /// Ordinary goods, including ordinary food: the strictest reading.
+    #[default]
+    OrdinaryGoods,
+    /// A registered or filed health food (保健食品).
+    HealthFood,
+    /// Cosmetics, including registered special cosmetics (特殊化妆品).
+    Cosmetics,
+    /// A drug or a medical device with an approved label.
+    DrugOrDevice,
+    /// Infant formula (婴幼儿配方乳粉).
+    InfantFormula,
+    /// Financial and investment products.
+    Finance,
+    /// Education and training services.
+    Education,
+}
+
+impl Profile {
+    /// Every profile, in declaration order.
+    pub const ALL: &'static [Profile] = &[
+        Profile::OrdinaryGoods,
+        Profile::HealthFood,
+        Profile::Cosmetics,
+        Profile::DrugOrDevice,
+        Profile::InfantFormula,
+        Profile::Finance,
+        Profile::Education,
+    ];
+
+    /// The kebab-case name used in rule files and on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Profile::OrdinaryGoods => "ordinary-goods",
+            Profile::HealthFood => "health-food",
+            Profile::Cosmetics => "cosmetics",
+            Profile::DrugOrDevice => "drug-or-device",
+            Profile::InfantFormula => "infant-formula",
+            Profile::Finance => "finance",
+            Profile::Education => "education",
+        }
+    }
+}
+
+impl fmt::Display for Profile {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for Profile {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Profile::ALL
+            .iter()
+            .copied()
+            .find(|p| p.as_str() == s)
+            .ok_or_else(|| {
+                let names: Vec<&str> = Profile::ALL.iter().map(|p| p.as_str()).collect();
+                format!(
+                    "unknown profile '{s}' (expected one of {})",
+                    names.join(", ")
+                )
+            })
+    }
+}
+
 /// A rule's documentation, in the shape of `--explain`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -226,6 +332,13 @@ pub struct Rule {
     /// Whether matches must sit on word boundaries.
     #[serde(default)]
     pub boundary: Boundary,
+    /// An arithmetic or fact check run on each match.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub check: Option<Check>,
+    /// Severity under a product profile other than ordinary goods, where it
+    /// differs (`health-food = "info"`).
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub profiles: std::collections::BTreeMap<Profile, Severity>,
     /// The finding's message; `{matched}` is replaced by the matched text.
     pub message: String,
     /// A compliant rewording.
@@ -258,6 +371,12 @@ impl Rule {
             self.docs.example.trim(),
             self.docs.instead.trim(),
         );
+        if !self.profiles.is_empty() {
+            out.push_str("\n## Severity by product profile\n");
+            for (profile, severity) in &self.profiles {
+                out.push_str(&format!("- {profile}: {severity}\n"));
+            }
+        }
         if !self.docs.caveat.trim().is_empty() {
             out.push_str(&format!("\n## Caveat\n{}\n", self.docs.caveat.trim()));
         }

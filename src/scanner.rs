@@ -7,9 +7,10 @@ use crate::context::{
 use crate::engine::dict::{covered_by, Dict, DictBuilder, Hits, Use};
 use crate::engine::pattern::Patterns;
 use crate::error::{Error, Result};
+use crate::facts::{apply, Facts, Outcome};
 use crate::finding::{Finding, Span};
 use crate::normalize::{normalize_term, Normalized};
-use crate::rule::{Boundary, Category, Extend, Rule, Severity};
+use crate::rule::{Boundary, Category, Extend, Profile, Rule, Severity};
 use crate::ruleset::{selector_category, selector_matches, LoadedRule, RuleSet};
 use crate::segment::{run_around, tagged, tokens, Token};
 use aho_corasick::AhoCorasick;
@@ -53,6 +54,7 @@ struct Inner {
     /// Longest allowed phrase, in bytes.
     allow_longest: usize,
     min_severity: Severity,
+    profile: Profile,
     ruleset: RuleSet,
 }
 
@@ -76,6 +78,7 @@ pub struct ScannerBuilder {
     select: Vec<String>,
     ignore: Vec<String>,
     allow: Vec<String>,
+    profile: Profile,
 }
 
 impl ScannerBuilder {
@@ -89,6 +92,14 @@ impl ScannerBuilder {
     /// Drops findings below this severity (default: report everything).
     pub fn min_severity(mut self, severity: Severity) -> Self {
         self.min_severity = Some(severity);
+        self
+    }
+
+    /// Says what kind of product the text sells (default: ordinary goods).
+    /// Rules that judge a claim differently for that kind of product (a
+    /// health-function claim for a registered health food) change severity.
+    pub fn profile(mut self, profile: Profile) -> Self {
+        self.profile = profile;
         self
     }
 
@@ -214,6 +225,7 @@ impl ScannerBuilder {
                 allow,
                 allow_longest: allow_phrases.iter().map(String::len).max().unwrap_or(0),
                 min_severity: self.min_severity.unwrap_or(Severity::Info),
+                profile: self.profile,
                 ruleset: set,
             }),
         })
@@ -230,6 +242,11 @@ struct Candidate {
     /// between overlapping findings the longer term wins.
     term_len: usize,
     severity: Severity,
+    /// Numbers the rule's check read.
+    facts: Option<Facts>,
+    /// Found by a check that decides on its own (price arithmetic, prize
+    /// cap): it neither swallows nor is swallowed by other findings.
+    standalone: bool,
 }
 
 impl Default for Scanner {
@@ -374,6 +391,7 @@ impl Scanner {
                 matched,
                 basis: rule.basis.clone(),
                 suggestion: rule.suggestion.replace("{matched}", &text[s..e]),
+                facts: c.facts,
             });
         }
     }
@@ -438,9 +456,23 @@ impl Scanner {
                 end = next_word_end(n, toks, &term).max(term.end);
             }
         }
-        let claim = term.start..end;
+        let mut claim = term.start..end;
+        let mut facts = None;
+        if let Some(check) = rule.check {
+            match apply(check, n, &sentence, &claim) {
+                Outcome::Keep(read, span) => {
+                    facts = read;
+                    claim = span;
+                }
+                Outcome::Drop => return None,
+            }
+        }
 
-        let mut severity = rule.severity;
+        let mut severity = rule
+            .profiles
+            .get(&inner.profile)
+            .copied()
+            .unwrap_or(rule.severity);
         let qualified = compiled
             .qualifier_ac
             .as_ref()
@@ -478,6 +510,8 @@ impl Scanner {
             term_len: term.len(),
             range: claim,
             severity,
+            facts,
+            standalone: rule.check.is_some_and(|c| c.filters()),
         })
     }
 }
@@ -488,6 +522,9 @@ impl Scanner {
 /// dropped too (最低 inside 全网最低价): it is the same wording. Claims of
 /// other categories stay (祛斑 inside 原价299的祛斑霜今天只要99).
 fn drop_contained(cands: &mut Vec<Candidate>, category_of: impl Fn(u32) -> Category) {
+    let (standalone, rest): (Vec<Candidate>, Vec<Candidate>) =
+        cands.drain(..).partition(|c| c.standalone);
+    *cands = rest;
     cands.sort_by(|a, b| {
         (
             a.range.start,
@@ -546,6 +583,7 @@ fn drop_contained(cands: &mut Vec<Candidate>, category_of: impl Fn(u32) -> Categ
         before == 0 || reach[before - 1] < c.range.end
     });
     *cands = kept.into_iter().map(|(_, c)| c).collect();
+    cands.extend(standalone);
 }
 
 fn floor_char_boundary(text: &str, mut i: usize) -> usize {

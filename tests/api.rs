@@ -6,7 +6,9 @@
 //! custom pack instead; the few that use the built-in pack only check
 //! relations between two scans.
 
-use adcop::{Category, Error, Finding, RuleSet, Scanner, ScannerBuilder, Severity, Span};
+use adcop::{
+    Category, Error, Facts, Finding, Profile, RuleSet, Scanner, ScannerBuilder, Severity, Span,
+};
 use std::collections::BTreeSet;
 
 // ---------------------------------------------------------------------------
@@ -619,4 +621,123 @@ fn contained_findings_drop_within_a_category_and_for_absolute_terms() {
             ("COS901".to_string(), "祛斑".to_string()),
         ]
     );
+}
+
+// ---------------------------------------------------------------------------
+// Product profiles and checks
+
+/// A health-function rule whose severity depends on the product profile.
+fn profiled() -> RuleSet {
+    let text = rule(
+        "HLT901",
+        "health",
+        "error",
+        "terms = [\"增强免疫力\"]\nprofiles = { health-food = \"info\", drug-or-device = \"warning\" }",
+    );
+    RuleSet::from_toml("profiled.toml", &text).unwrap_or_else(|e| panic!("{e}"))
+}
+
+#[test]
+fn profiles_change_severity_and_default_to_ordinary_goods() {
+    let text = "这款饮料能增强免疫力";
+    let severity = |profile: Option<Profile>| {
+        let mut b = Scanner::builder().rules(profiled());
+        if let Some(p) = profile {
+            b = b.profile(p);
+        }
+        let found = b.build().unwrap().scan(text);
+        assert_eq!(found.len(), 1, "{found:?}");
+        found[0].severity()
+    };
+    assert_eq!(severity(None), Severity::Error);
+    assert_eq!(severity(Some(Profile::OrdinaryGoods)), Severity::Error);
+    assert_eq!(severity(Some(Profile::HealthFood)), Severity::Info);
+    assert_eq!(severity(Some(Profile::DrugOrDevice)), Severity::Warning);
+    // A profile the rule does not name keeps the rule's own severity.
+    assert_eq!(severity(Some(Profile::Cosmetics)), Severity::Error);
+}
+
+#[test]
+fn a_profile_below_min_severity_drops_the_finding() {
+    let s = Scanner::builder()
+        .rules(profiled())
+        .profile(Profile::HealthFood)
+        .min_severity(Severity::Warning)
+        .build()
+        .unwrap();
+    assert!(s.scan("这款饮料能增强免疫力").is_empty());
+}
+
+#[test]
+fn profile_names_round_trip() {
+    for p in Profile::ALL {
+        assert_eq!(p.as_str().parse::<Profile>(), Ok(*p));
+    }
+    assert!("pet-food".parse::<Profile>().is_err());
+}
+
+/// A rule that fires on 原价 only when the check holds.
+fn checked(check: &str) -> Scanner {
+    let text = rule(
+        "PRC901",
+        "price",
+        "error",
+        &format!("pattern = '原价|吊牌价|抽奖'\ncheck = \"{check}\""),
+    );
+    let set = RuleSet::from_toml("checked.toml", &text).unwrap_or_else(|e| panic!("{e}"));
+    Scanner::builder().rules(set).build().unwrap()
+}
+
+#[test]
+fn contradictory_numbers_fire_with_their_facts_and_span() {
+    let s = checked("contradictory-price");
+    let text = "家人们，原价三百，今天八折，到手两百八！";
+    let found = s.scan(text);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].matched(), "原价三百，今天八折，到手两百八");
+    let Some(Facts::Price(f)) = found[0].facts() else {
+        panic!("no price facts: {:?}", found[0]);
+    };
+    assert_eq!(f.reference.map(|m| m.fen()), Some(30_000));
+    assert_eq!(f.discount.map(|d| d.basis_points()), Some(8_000));
+    assert_eq!(f.offer.map(|m| m.fen()), Some(28_000));
+    assert_eq!(f.implied_offer().map(|m| m.fen()), Some(24_000));
+    // The same statement with numbers that add up, or with a coupon, passes.
+    assert!(s.scan("原价三百，今天八折，到手两百四").is_empty());
+    assert!(s.scan("原价三百，今天八折，再用券，到手两百八").is_empty());
+}
+
+#[test]
+fn deep_discounts_fire_only_below_a_tenth() {
+    let s = checked("deep-discount");
+    assert_eq!(s.scan("吊牌价1999元，直播间只要99元").len(), 1);
+    assert!(s.scan("吊牌价1999元，直播间只要999元").is_empty());
+    assert!(s.scan("吊牌价很高").is_empty());
+}
+
+#[test]
+fn prize_values_over_the_cap_fire() {
+    let s = checked("prize-over-cap");
+    let found = s.scan("今晚抽奖，一等奖奖金6万元");
+    assert_eq!(found.len(), 1, "{found:?}");
+    let Some(Facts::Prize(p)) = found[0].facts() else {
+        panic!("no prize facts: {:?}", found[0]);
+    };
+    assert_eq!(p.value.yuan(), 60_000.0);
+    assert!(s.scan("今晚抽奖，一等奖奖金5万元").is_empty());
+    assert!(s.scan("今晚抽奖，奖品是一箱牛奶").is_empty());
+}
+
+#[test]
+fn facts_are_serialised_with_the_finding_and_only_when_present() {
+    let s = checked("price-facts");
+    let found = s.scan("原价199，现在只要99");
+    let json = serde_json::to_value(&found[0]).unwrap();
+    assert_eq!(json["facts"]["kind"], "price");
+    assert_eq!(json["facts"]["reference"], 199.0);
+    assert_eq!(json["facts"]["offer"], 99.0);
+    let found = s.scan("恢复原价了");
+    assert_eq!(found.len(), 1, "price-facts never drops a match");
+    let json = serde_json::to_value(&found[0]).unwrap();
+    assert!(json.get("facts").is_none(), "{json}");
 }

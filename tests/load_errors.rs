@@ -230,6 +230,32 @@ fn bad_enum_value_names_its_line() {
 }
 
 #[test]
+fn unknown_check_or_profile_names_its_line() {
+    let text = rule("USR001", "terms = [\"a\"]\ncheck = \"guess-the-price\"");
+    let e = load_err("check.toml", &text);
+    assert_parse(
+        &e,
+        "check.toml",
+        line_of(&text, "guess-the-price"),
+        "guess-the-price",
+    );
+
+    let text = rule(
+        "USR001",
+        "terms = [\"a\"]\nprofiles = { pet-food = \"info\" }",
+    );
+    let e = load_err("profile.toml", &text);
+    assert_parse(&e, "profile.toml", line_of(&text, "pet-food"), "pet-food");
+
+    let text = rule(
+        "USR001",
+        "terms = [\"a\"]\nprofiles = { health-food = \"mild\" }",
+    );
+    let e = load_err("profile.toml", &text);
+    assert_parse(&e, "profile.toml", line_of(&text, "mild"), "mild");
+}
+
+#[test]
 fn missing_required_field_names_the_rules_line() {
     let text = format!(
         "{}\n{}",
