@@ -468,10 +468,60 @@ fn bad_option_values_are_exit_2() {
         &["--min-severity", "loud"],
         &["--color", "purple"],
         &["--select", "XYZ"],
+        &["--profile", "pet-food"],
     ] {
         let run = scan(args, "");
         assert_usage_error(&run);
     }
+}
+
+#[test]
+fn profile_changes_severity_of_a_health_claim() {
+    // A custom pack keeps the test independent of the built-in rules.
+    let dir = TempDir::new();
+    dir.write(
+        "pack.toml",
+        user_rule("USR901", "增强免疫").replace(
+            "severity = \"warning\"",
+            "severity = \"error\"\nprofiles = { health-food = \"info\" }",
+        ),
+    );
+    let args = |profile: &'static str| {
+        vec![
+            "--no-builtin",
+            "--rules",
+            dir.path(),
+            "--format",
+            "jsonl",
+            "--min-severity",
+            "info",
+            "--profile",
+            profile,
+        ]
+    };
+    let text = "这款牛奶能增强免疫力\n";
+    let run = scan(&args("ordinary-goods"), text);
+    assert_eq!(run.code, 1, "stderr: {}", run.stderr);
+    assert_eq!(jsonl(&run.stdout)[0]["severity"], "error");
+    let run = scan(&args("health-food"), text);
+    assert_eq!(run.code, 0, "stderr: {}", run.stderr);
+    assert_eq!(jsonl(&run.stdout)[0]["severity"], "info");
+}
+
+#[test]
+fn price_facts_appear_in_jsonl() {
+    let run = scan(
+        &["--format", "jsonl", "--select", "PRC011"],
+        "原价200，今天打五折，只要150\n",
+    );
+    assert_eq!(run.code, 1, "stderr: {}", run.stderr);
+    let records = jsonl(&run.stdout);
+    assert_eq!(records.len(), 1, "{}", run.stdout);
+    let facts = &records[0]["facts"];
+    assert_eq!(facts["kind"], "price");
+    assert_eq!(facts["reference"], 200.0);
+    assert_eq!(facts["discount"], 0.5);
+    assert_eq!(facts["offer"], 150.0);
 }
 
 #[test]
