@@ -10,6 +10,7 @@
 //! Which literals to use is a guess at how often they occur in speech: a
 //! digit or a single common character is everywhere, two characters rarely.
 
+use aho_corasick::{AhoCorasick, AhoCorasickKind};
 use regex::{Regex, RegexSet, RegexSetBuilder};
 use regex_syntax::hir::literal::{ExtractKind, Extractor, Seq};
 use regex_syntax::hir::{Class, Hir, HirKind, Look, LookSet};
@@ -48,8 +49,13 @@ pub(crate) enum RulePattern {
     Anchored {
         regex: Regex,
         literals: Vec<String>,
+        /// How far a match may reach from its start, in bytes.
+        reach: usize,
         /// The pattern asserts the end of the text (`$`): search to it.
         to_end: bool,
+        /// Literals every match ends with, when rare enough to be worth
+        /// looking for before running the regex.
+        confirm: Option<Vec<String>>,
     },
     /// Run over a window around each occurrence of one of `literals`.
     Windowed {
@@ -59,6 +65,8 @@ pub(crate) enum RulePattern {
         reach: usize,
         /// The pattern asserts the end of the text (`$`): search to it.
         to_end: bool,
+        /// As for `Anchored`.
+        confirm: Option<Vec<String>>,
     },
     /// Searched over the whole text.
     Free(Regex),
@@ -79,23 +87,28 @@ impl RulePattern {
         let window_cost = required
             .as_ref()
             .map_or(f64::INFINITY, |l| cost(l) * WINDOW_COST_FACTOR);
+        let longest = hir.as_ref().and_then(|h| h.properties().maximum_len());
+        // A second, rarer set of literals to look for before the regex runs.
+        let confirm = |chosen: f64| {
+            hir.as_ref()
+                .and_then(ending_literals)
+                .filter(|l| cost(l) < chosen && chosen > GOOD_ENOUGH)
+        };
         if let Some(literals) = prefix.filter(|_| anchored_cost <= window_cost) {
             return Ok(RulePattern::Anchored {
                 regex: build(&format!(r"\A(?:{pattern})"))?,
                 literals,
+                reach: longest.unwrap_or(ANCHORED_REACH).clamp(1, ANCHORED_REACH),
                 to_end: ends_text(pattern),
+                confirm: confirm(anchored_cost),
             });
         }
-        if let (Some(literals), Some(hir)) = (required, &hir) {
-            let reach = hir
-                .properties()
-                .maximum_len()
-                .unwrap_or(WINDOW_REACH)
-                .clamp(1, ANCHORED_REACH);
+        if let Some(literals) = required {
             return Ok(RulePattern::Windowed {
                 regex: build(pattern)?,
+                confirm: confirm(cost(&literals)),
                 literals,
-                reach,
+                reach: longest.unwrap_or(WINDOW_REACH).clamp(1, ANCHORED_REACH),
                 to_end: ends_text(pattern),
             });
         }
@@ -212,6 +225,36 @@ fn starting_literals(hir: &Hir, max: usize) -> Option<Vec<String>> {
     None
 }
 
+/// The literals every match of `hir` ends with, cut to their last few
+/// characters, if there are few and none is empty.
+fn ending_literals(hir: &Hir) -> Option<Vec<String>> {
+    let seq: Seq = Extractor::new()
+        .kind(ExtractKind::Suffix)
+        .limit_class(24)
+        .limit_total(1 << 12)
+        .extract(hir);
+    let literals = seq.literals()?;
+    for chars in (1..=ANCHOR_CHARS).rev() {
+        let mut out = std::collections::BTreeSet::new();
+        for lit in literals {
+            let bytes = lit.as_bytes();
+            // The extractor may cut a literal inside a character at its start.
+            let tail =
+                (0..=bytes.len().min(3)).find_map(|k| std::str::from_utf8(&bytes[k..]).ok())?;
+            let n = tail.chars().count();
+            let short: String = tail.chars().skip(n.saturating_sub(chars)).collect();
+            if short.is_empty() {
+                return None;
+            }
+            out.insert(short);
+        }
+        if out.len() <= MAX_REQUIRED {
+            return (!out.is_empty()).then(|| out.into_iter().collect());
+        }
+    }
+    None
+}
+
 /// The longest prefix of `bytes` made of whole UTF-8 characters (the
 /// extractor may cut a literal inside one).
 fn whole_chars(bytes: &[u8]) -> Option<&str> {
@@ -221,15 +264,56 @@ fn whole_chars(bytes: &[u8]) -> Option<&str> {
     }
 }
 
+/// One anchored or windowed pattern, ready to run.
+#[derive(Debug, Clone)]
+pub(crate) struct Search {
+    rule: u32,
+    regex: Regex,
+    /// How far a match may reach from its literal, in bytes.
+    reach: usize,
+    /// The pattern must see the text to its end (`$`).
+    to_end: bool,
+    /// Literals one of which every match ends with: a slice without one
+    /// cannot match, and finding that out is cheaper than running the regex.
+    confirm: Option<AhoCorasick>,
+}
+
+impl Search {
+    fn new(
+        rule: u32,
+        regex: Regex,
+        reach: usize,
+        to_end: bool,
+        confirm: Option<Vec<String>>,
+    ) -> Search {
+        let confirm = confirm.and_then(|l| {
+            AhoCorasick::builder()
+                .kind(Some(AhoCorasickKind::DFA))
+                .build(l)
+                .ok()
+        });
+        Search {
+            rule,
+            regex,
+            reach,
+            to_end,
+            confirm,
+        }
+    }
+
+    /// False when `slice` cannot hold a match.
+    fn may_match(&self, slice: &str) -> bool {
+        self.confirm.as_ref().is_none_or(|ac| ac.is_match(slice))
+    }
+}
+
 /// The compiled pattern rules.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Patterns {
-    /// Per anchored pattern: its rule, the regex anchored at the start, and
-    /// whether it must see the text to its end.
-    anchored: Vec<(u32, Regex, bool)>,
-    /// Per windowed pattern: its rule, the regex, its reach and whether it
-    /// must see the text to its end.
-    windowed: Vec<(u32, Regex, usize, bool)>,
+    /// Patterns run from each occurrence of one of their literals.
+    anchored: Vec<Search>,
+    /// Patterns run over a window around each occurrence of one of their literals.
+    windowed: Vec<Search>,
     /// Patterns without usable literals, searched over the whole text.
     set: Option<RegexSet>,
     free: Vec<(u32, Regex)>,
@@ -290,27 +374,36 @@ impl Patterns {
                 RulePattern::Anchored {
                     regex,
                     literals,
+                    reach,
                     to_end,
+                    confirm,
                 } => {
                     anchors.push(Anchors {
                         pattern: patterns.anchored.len() as u32,
                         windowed: false,
                         literals: fewest(literals, |l, other| l.starts_with(other)),
                     });
-                    patterns.anchored.push((rule, regex, to_end));
+                    let confirm = confirm.map(|l| fewest(l, |l, other| l.ends_with(other)));
+                    patterns
+                        .anchored
+                        .push(Search::new(rule, regex, reach, to_end, confirm));
                 }
                 RulePattern::Windowed {
                     regex,
                     literals,
                     reach,
                     to_end,
+                    confirm,
                 } => {
                     anchors.push(Anchors {
                         pattern: patterns.windowed.len() as u32,
                         windowed: true,
                         literals: fewest(literals, |l, other| l.contains(other)),
                     });
-                    patterns.windowed.push((rule, regex, reach, to_end));
+                    let confirm = confirm.map(|l| fewest(l, |l, other| l.ends_with(other)));
+                    patterns
+                        .windowed
+                        .push(Search::new(rule, regex, reach, to_end, confirm));
                 }
                 RulePattern::Free(regex) => patterns.free.push((rule, regex)),
             }
@@ -328,19 +421,25 @@ impl Patterns {
     /// Runs anchored pattern `pattern` at byte `start` of `text`; returns its
     /// rule and the match end.
     pub(crate) fn find_at(&self, text: &str, pattern: u32, start: usize) -> Option<(u32, usize)> {
-        let (rule, re, to_end) = self.anchored.get(pattern as usize)?;
-        let reach = if *to_end {
+        let search = self.anchored.get(pattern as usize)?;
+        let reach = if search.to_end {
             text.len()
         } else {
-            start + ANCHORED_REACH
+            start + search.reach
         };
         let mut end = reach.min(text.len());
         while !text.is_char_boundary(end) {
             end -= 1;
         }
-        re.find(&text[start..end])
+        let slice = &text[start..end];
+        if !search.may_match(slice) {
+            return None;
+        }
+        search
+            .regex
+            .find(slice)
             .filter(|m| !m.is_empty())
-            .map(|m| (*rule, start + m.end()))
+            .map(|m| (search.rule, start + m.end()))
     }
 
     /// Calls `found(rule, start, end)` for every match of a windowed pattern
@@ -355,12 +454,16 @@ impl Patterns {
         let mut i = 0;
         while i < hits.len() {
             let pattern = hits[i].0;
-            let Some((rule, re, reach, to_end)) = self.windowed.get(pattern as usize) else {
+            let Some(search) = self.windowed.get(pattern as usize) else {
                 i += 1;
                 continue;
             };
             let window = |r: &Range<usize>| {
-                r.start.saturating_sub(*reach)..if *to_end { text.len() } else { r.end + reach }
+                r.start.saturating_sub(search.reach)..if search.to_end {
+                    text.len()
+                } else {
+                    r.end + search.reach
+                }
             };
             // Overlapping windows of one pattern merge, so no match is seen twice.
             let mut current = window(&hits[i].1);
@@ -373,7 +476,7 @@ impl Patterns {
                         i += 1;
                     }
                     _ => {
-                        search_window(text, re, current, |s, e| found(*rule, s, e));
+                        search_window(text, search, current, |s, e| found(search.rule, s, e));
                         if next.is_none() {
                             break;
                         }
@@ -430,7 +533,7 @@ fn fewest(literals: Vec<String>, implied: impl Fn(&str, &str) -> bool) -> Vec<St
 /// ASCII word it would cut; assertions (`^`, `\b`) still see the text before it.
 fn search_window(
     text: &str,
-    re: &Regex,
+    search: &Search,
     window: Range<usize>,
     mut found: impl FnMut(usize, usize),
 ) {
@@ -443,6 +546,10 @@ fn search_window(
     while end < text.len() && (!text.is_char_boundary(end) || bytes[end].is_ascii_alphanumeric()) {
         end += 1;
     }
+    if !search.may_match(&text[start..end]) {
+        return;
+    }
+    let re = &search.regex;
     let haystack = &text[..end];
     let mut at = start;
     while let Some(m) = re.find_at(haystack, at) {
