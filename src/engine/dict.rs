@@ -95,7 +95,6 @@ pub(crate) struct Dict {
     /// list, since the pass looks them up for every hit.
     starts: Vec<u32>,
     uses: Vec<Use>,
-
     longest_exempt: usize,
 }
 
@@ -154,7 +153,6 @@ impl DictBuilder {
             automaton,
             starts,
             uses: self.uses.into_iter().flatten().collect(),
-
             longest_exempt,
         }
     }
