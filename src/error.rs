@@ -1,11 +1,13 @@
-//! Errors raised while loading rules. Scanning itself never fails.
+//! Errors raised while loading rules or reading transcripts. Scanning itself
+//! never fails.
 
 use std::path::PathBuf;
 
-/// Everything that can go wrong while reading, parsing or validating rule files.
+/// Everything that can go wrong while reading, parsing or validating rule
+/// files and transcripts.
 ///
-/// Each variant names where the problem is: the rule file (`origin`), the
-/// line where the TOML parser or the validator could place it, and the rule ID.
+/// Each variant names where the problem is: the file (`origin`), the line
+/// where the parser or the validator could place it, and for rules the rule ID.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
@@ -18,10 +20,10 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
-    /// A rule file is not valid UTF-8.
+    /// A file is not valid UTF-8 (a transcript: nor valid GB18030).
     #[error("{origin}: not valid UTF-8 at byte {byte_offset}")]
     Utf8 {
-        /// The rule file.
+        /// The file.
         origin: String,
         /// Byte offset of the first invalid sequence.
         byte_offset: usize,
@@ -65,6 +67,24 @@ pub enum Error {
         first_origin: String,
         /// 1-based line of the first definition.
         first_line: usize,
+    },
+    /// A file with a byte-order mark does not decode in that encoding.
+    #[error("{origin}: {message}")]
+    Decode {
+        /// The file.
+        origin: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// A transcript has a malformed cue, timestamp or segment.
+    #[error("{origin}:{line}: {message}")]
+    Transcript {
+        /// The transcript file.
+        origin: String,
+        /// 1-based line of the problem.
+        line: usize,
+        /// What is wrong.
+        message: String,
     },
     /// A scanner option names a rule ID or prefix that no loaded rule has.
     #[error("no rule matches '{selector}'")]

@@ -4,6 +4,7 @@
 
 mod amount;
 mod context;
+mod decode;
 mod engine;
 mod error;
 mod facts;
@@ -14,7 +15,9 @@ mod ruleset;
 mod scanner;
 mod segment;
 mod selftest;
+mod transcript;
 
+pub use decode::{decode, TextEncoding};
 pub use error::{Error, Result};
 pub use facts::{Facts, Money, PriceFacts, PrizeFacts, Share, PRIZE_CAP};
 pub use finding::{Finding, Span};
@@ -25,6 +28,7 @@ pub use rule::{
 pub use ruleset::RuleSet;
 pub use scanner::{Scanner, ScannerBuilder};
 pub use selftest::{check_examples, ExampleFailure};
+pub use transcript::{Cue, Transcript, TranscriptFinding, TranscriptFormat, TranscriptWarning};
 
 /// Loads the shared segmenter's dictionary now rather than on the first scan
 /// that needs it (about 100 ms, once per process).

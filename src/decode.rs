@@ -1,0 +1,147 @@
+//! Bytes from a file to text: UTF-8 with or without a byte-order mark,
+//! UTF-16 with one, and GBK/GB18030 (transcripts saved on Chinese Windows
+//! machines) when the bytes are not UTF-8.
+
+use crate::error::{Error, Result};
+
+/// The encoding a file was read in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TextEncoding {
+    /// UTF-8, with or without a byte-order mark.
+    Utf8,
+    /// UTF-16, little-endian, with a byte-order mark.
+    Utf16Le,
+    /// UTF-16, big-endian, with a byte-order mark.
+    Utf16Be,
+    /// GB18030, which includes GBK and GB2312.
+    Gb18030,
+}
+
+impl TextEncoding {
+    /// The encoding's usual name (`UTF-8`, `UTF-16LE`, `GB18030`).
+    pub fn name(self) -> &'static str {
+        match self {
+            TextEncoding::Utf8 => "UTF-8",
+            TextEncoding::Utf16Le => "UTF-16LE",
+            TextEncoding::Utf16Be => "UTF-16BE",
+            TextEncoding::Gb18030 => "GB18030",
+        }
+    }
+}
+
+impl std::fmt::Display for TextEncoding {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Decodes `bytes` read from `origin`. A byte-order mark decides; without
+/// one, valid UTF-8 is UTF-8 and anything else must be valid GB18030. Bytes
+/// that are neither fail with an error naming `origin` and the byte offset
+/// where UTF-8 decoding stopped. The mark is not part of the text.
+pub fn decode(origin: &str, bytes: &[u8]) -> Result<(String, TextEncoding)> {
+    if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        return utf8(origin, rest, 3).map(|t| (t, TextEncoding::Utf8));
+    }
+    for (bom, encoding, kind) in [
+        (
+            &b"\xFF\xFE"[..],
+            encoding_rs::UTF_16LE,
+            TextEncoding::Utf16Le,
+        ),
+        (
+            &b"\xFE\xFF"[..],
+            encoding_rs::UTF_16BE,
+            TextEncoding::Utf16Be,
+        ),
+    ] {
+        if let Some(rest) = bytes.strip_prefix(bom) {
+            return encoding
+                .decode_without_bom_handling_and_without_replacement(rest)
+                .map(|t| (t.into_owned(), kind))
+                .ok_or_else(|| Error::Decode {
+                    origin: origin.to_string(),
+                    message: format!("invalid {} (odd length or unpaired surrogate)", kind),
+                });
+        }
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(t) => Ok((t.to_string(), TextEncoding::Utf8)),
+        Err(e) => encoding_rs::GB18030
+            .decode_without_bom_handling_and_without_replacement(bytes)
+            .map(|t| (t.into_owned(), TextEncoding::Gb18030))
+            .ok_or(Error::Utf8 {
+                origin: origin.to_string(),
+                byte_offset: e.valid_up_to(),
+            }),
+    }
+}
+
+/// `bytes` as UTF-8, or an error at the offset (counted from the file's
+/// start, `skipped` bytes of mark included) where decoding stopped.
+fn utf8(origin: &str, bytes: &[u8], skipped: usize) -> Result<String> {
+    std::str::from_utf8(bytes)
+        .map(str::to_string)
+        .map_err(|e| Error::Utf8 {
+            origin: origin.to_string(),
+            byte_offset: skipped + e.valid_up_to(),
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utf8_with_and_without_mark() {
+        assert_eq!(
+            decode("a", "最低价".as_bytes()).unwrap(),
+            ("最低价".to_string(), TextEncoding::Utf8)
+        );
+        let mut b = b"\xEF\xBB\xBF".to_vec();
+        b.extend_from_slice("最低价".as_bytes());
+        assert_eq!(decode("a", &b).unwrap().0, "最低价");
+    }
+
+    #[test]
+    fn utf16_with_marks() {
+        let mut le = vec![0xFF, 0xFE];
+        let mut be = vec![0xFE, 0xFF];
+        for u in "全网最低价".encode_utf16() {
+            le.extend_from_slice(&u.to_le_bytes());
+            be.extend_from_slice(&u.to_be_bytes());
+        }
+        assert_eq!(
+            decode("a", &le).unwrap(),
+            ("全网最低价".to_string(), TextEncoding::Utf16Le)
+        );
+        assert_eq!(
+            decode("a", &be).unwrap(),
+            ("全网最低价".to_string(), TextEncoding::Utf16Be)
+        );
+        assert!(decode("odd.srt", &[0xFF, 0xFE, 0x41]).is_err());
+    }
+
+    #[test]
+    fn gbk_is_detected() {
+        let (gbk, _, _) = encoding_rs::GBK.encode("家人们，全网最低价！");
+        let (text, enc) = decode("a", &gbk).unwrap();
+        assert_eq!(text, "家人们，全网最低价！");
+        assert_eq!(enc, TextEncoding::Gb18030);
+    }
+
+    #[test]
+    fn neither_utf8_nor_gb18030_names_file_and_offset() {
+        let bytes = b"ok\xFF\xFF";
+        match decode("bad.txt", bytes) {
+            Err(Error::Utf8 {
+                origin,
+                byte_offset,
+            }) => {
+                assert_eq!(origin, "bad.txt");
+                assert_eq!(byte_offset, 2);
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+}
