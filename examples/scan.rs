@@ -8,7 +8,10 @@
 //! found, 1 when something was, 2 on a usage or I/O error. Arguments are
 //! parsed by hand to keep the dependency list short.
 
-use adcop::{Facts, Finding, Profile, Rule, RuleSet, Scanner, Severity};
+use adcop::{
+    Facts, Finding, Profile, Rule, RuleSet, Scanner, Severity, Transcript, TranscriptFinding,
+    TranscriptFormat,
+};
 use annotate_snippets::{normalize_untrusted_str, AnnotationKind, Level, Renderer, Snippet};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -23,13 +26,23 @@ scan: flag Chinese advertising-law violations in live-stream sales text
 USAGE:
     cargo run --example scan -- [OPTIONS] [FILE|-]...
 
-Reads each FILE (plain UTF-8 text, one utterance per line), or standard
-input when FILE is '-' or no file is given. A leading UTF-8 BOM is
-skipped: finding offsets count from the text after it (the byte offset in
-an invalid-UTF-8 error counts from the start of the file).
+Reads each FILE, each transcript file under a DIRECTORY (recursively), or
+standard input when FILE is '-' or no file is given. A file is plain text
+(one utterance per line), SRT, WebVTT or JSON Lines ASR segments
+({\"start_ms\": 0, \"end_ms\": 1800, \"text\": \"...\", \"speaker\": \"host\"}),
+told by its extension or, failing that, its content. It may be UTF-8
+(with or without BOM), UTF-16 with a BOM, or GBK/GB18030; finding offsets
+count in the decoded text, after any BOM (the byte offset in an
+invalid-UTF-8 error counts from the start of the file).
 
 OPTIONS:
     --format text|jsonl|json  Output format [default: text]
+    --input-format FORMAT     Read every input as plain, srt, webvtt or jsonl
+                              [default: from the extension, else the content]
+    --ext LIST                Extensions to scan inside directories
+                              [default: txt,srt,vtt,jsonl,ndjson]
+    --lenient                 Skip malformed cues with a warning on stderr
+                              instead of failing the file
     --color auto|always|never When to colour text output [default: auto;
                               auto means: stdout is a terminal and NO_COLOR
                               is unset]
@@ -62,8 +75,9 @@ OUTPUT (jsonl: one object per finding; json: {\"findings\": [...],
 \"summary\": {...}}). Each finding has path ('-' for stdin), line and
 column (1-based, column in chars), byte_start/byte_end, char_start/char_end
 and utf16_start/utf16_end (half-open, over the whole input), rule, name,
-category, severity, matched, message, basis and suggestion, plus facts
-(the numbers a price or prize check read) when there are any.
+category, severity, matched, message, basis and suggestion, start_ms,
+end_ms and speaker (null for plain text), plus facts (the numbers a price
+or prize check read) when there are any.
 
 EXIT STATUS:
     0  nothing at or above --fail-on was found
@@ -174,6 +188,9 @@ struct Options {
     fail_on: Option<Severity>,
     /// `None` stands for standard input.
     inputs: Vec<Option<PathBuf>>,
+    input_format: Option<TranscriptFormat>,
+    extensions: Vec<String>,
+    lenient: bool,
 }
 
 fn parse_args(args: Vec<OsString>) -> Result<Options, String> {
@@ -191,6 +208,11 @@ fn parse_args(args: Vec<OsString>) -> Result<Options, String> {
         allow_files: Vec::new(),
         fail_on: Some(Severity::Warning),
         inputs: Vec::new(),
+        input_format: None,
+        extensions: ["txt", "srt", "vtt", "jsonl", "ndjson"]
+            .map(String::from)
+            .to_vec(),
+        lenient: false,
     };
     let mut color = "auto".to_string();
     let mut args = args.into_iter();
@@ -227,6 +249,19 @@ fn parse_args(args: Vec<OsString>) -> Result<Options, String> {
             "--test-rules" => opts.action = Action::TestRules,
             "--explain" => opts.action = Action::Explain(value()?),
             "--no-builtin" => opts.no_builtin = true,
+            "--lenient" => opts.lenient = true,
+            "--input-format" => {
+                opts.input_format = Some(
+                    value()?
+                        .parse()
+                        .map_err(|e| format!("invalid value for '--input-format': {e}"))?,
+                )
+            }
+            "--ext" => {
+                opts.extensions = split_list(&value()?)
+                    .map(|e| e.trim_start_matches('.').to_ascii_lowercase())
+                    .collect()
+            }
             "--format" => opts.format = parse_format(&value()?)?,
             "--color" | "--colour" => color = value()?,
             "--min-severity" => opts.min_severity = Some(parse_severity(&name, &value()?)?),
@@ -265,6 +300,8 @@ fn takes_value(name: &str) -> bool {
             | "--colour"
             | "--min-severity"
             | "--profile"
+            | "--input-format"
+            | "--ext"
             | "--fail-on"
             | "--select"
             | "--ignore"
@@ -433,7 +470,7 @@ fn display_name(input: &Option<PathBuf>) -> String {
     }
 }
 
-fn read_input(input: &Option<PathBuf>) -> Result<String, Fail> {
+fn read_input(input: &Option<PathBuf>) -> Result<(String, adcop::TextEncoding), Fail> {
     let name = display_name(input);
     let bytes = match input {
         Some(path) => std::fs::read(path),
@@ -442,25 +479,64 @@ fn read_input(input: &Option<PathBuf>) -> Result<String, Fail> {
             io::stdin().lock().read_to_end(&mut buf).map(|_| buf)
         }
     };
-    read_text(&name, bytes)
+    decode_bytes(&name, bytes)
 }
 
-/// Decodes a file's bytes, skipping a UTF-8 BOM.
-fn read_text(name: &str, bytes: io::Result<Vec<u8>>) -> Result<String, Fail> {
-    let mut bytes =
+/// Decodes a file's bytes: UTF-8 (a BOM is skipped), UTF-16 with a BOM, or
+/// GB18030 when the bytes are not UTF-8.
+fn decode_bytes(
+    name: &str,
+    bytes: io::Result<Vec<u8>>,
+) -> Result<(String, adcop::TextEncoding), Fail> {
+    let bytes =
         bytes.map_err(|e| Fail::Msg(format!("cannot read '{name}': {}", io_message(&e))))?;
-    let bom = if bytes.starts_with(b"\xEF\xBB\xBF") {
-        3
-    } else {
-        0
-    };
-    bytes.drain(..bom);
-    String::from_utf8(bytes).map_err(|e| {
+    adcop::decode(name, &bytes).map_err(|e| match e {
         // Offsets in error messages count from the start of the file, BOM
         // included, so they match what a hex editor shows.
-        let at = e.utf8_error().valid_up_to() + bom;
-        Fail::Msg(format!("{name}: invalid UTF-8 at byte {at}"))
+        adcop::Error::Utf8 { byte_offset, .. } => {
+            Fail::Msg(format!("{name}: invalid UTF-8 at byte {byte_offset}"))
+        }
+        other => Fail::Msg(other.to_string()),
     })
+}
+
+/// Decodes a file that must be text (an allow list).
+fn read_text(name: &str, bytes: io::Result<Vec<u8>>) -> Result<String, Fail> {
+    decode_bytes(name, bytes).map(|(text, _)| text)
+}
+
+/// The inputs with directories replaced by the files under them whose
+/// extension is in `extensions`, in sorted order so output is stable.
+fn expand_inputs(inputs: &[Option<PathBuf>], extensions: &[String]) -> Vec<Option<PathBuf>> {
+    let mut out = Vec::new();
+    for input in inputs {
+        match input {
+            Some(path) if path.is_dir() => walk(path, extensions, &mut out),
+            other => out.push(other.clone()),
+        }
+    }
+    out
+}
+
+fn walk(dir: &std::path::Path, extensions: &[String], out: &mut Vec<Option<PathBuf>>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        // Reported when read as a file: "cannot read".
+        out.push(Some(dir.to_path_buf()));
+        return;
+    };
+    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    paths.sort();
+    for path in paths {
+        if path.is_dir() {
+            walk(&path, extensions, out);
+        } else if path
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| extensions.iter().any(|x| x.eq_ignore_ascii_case(e)))
+        {
+            out.push(Some(path));
+        }
+    }
 }
 
 /// An I/O error's text without the " (os error 2)" tail.
@@ -488,6 +564,9 @@ struct Record {
     char_end: usize,
     utf16_start: usize,
     utf16_end: usize,
+    start_ms: Option<u64>,
+    end_ms: Option<u64>,
+    speaker: Option<String>,
     rule: String,
     name: String,
     category: &'static str,
@@ -578,9 +657,17 @@ fn scan_inputs(out: &mut impl Write, scanner: &Scanner, opts: &Options) -> Resul
     let mut collected = Vec::new();
     let mut failed = false;
     let mut worst: Option<Severity> = None;
-    for input in &opts.inputs {
-        let name = display_name(input);
-        let text = match read_input(input) {
+    for input in expand_inputs(&opts.inputs, &opts.extensions) {
+        let name = display_name(&input);
+        let transcript = read_input(&input).and_then(|(text, encoding)| {
+            let format = opts
+                .input_format
+                .or_else(|| input.as_deref().and_then(TranscriptFormat::from_extension));
+            let t = Transcript::parse(&name, &text, format, opts.lenient)
+                .map_err(|e| Fail::Msg(e.to_string()))?;
+            Ok((t, encoding))
+        });
+        let (transcript, encoding) = match transcript {
             Ok(t) => t,
             Err(Fail::Msg(msg)) => {
                 // Keep stdout and stderr in order on a terminal.
@@ -591,20 +678,29 @@ fn scan_inputs(out: &mut impl Write, scanner: &Scanner, opts: &Options) -> Resul
             }
             Err(pipe) => return Err(pipe),
         };
+        out.flush()?;
+        if encoding != adcop::TextEncoding::Utf8 {
+            eprintln!("note: {name}: read as {encoding}");
+        }
+        for w in transcript.warnings() {
+            eprintln!("warning: {name}:{}: skipped: {}", w.line, w.message);
+        }
         summary.files += 1;
-        let findings = scanner.scan(&text);
-        let lines = LineIndex::new(&text);
+        let findings = transcript.scan(scanner);
+        let text = transcript.source();
+        let lines = LineIndex::new(text);
+        let mut units = UnitCounter::new(text);
         for f in &findings {
-            summary.count(f);
-            worst = worst.max(Some(f.severity()));
+            summary.count(&f.finding);
+            worst = worst.max(Some(f.finding.severity()));
             match opts.format {
-                Format::Text => write_text(out, &renderer, &name, &text, &lines, f)?,
+                Format::Text => write_text(out, &renderer, &name, text, &lines, f)?,
                 Format::Jsonl => {
-                    serde_json::to_writer(&mut *out, &record(&name, &lines, f))
+                    serde_json::to_writer(&mut *out, &record(&name, &mut units, f))
                         .map_err(io::Error::from)?;
                     out.write_all(b"\n")?;
                 }
-                Format::Json => collected.push(record(&name, &lines, f)),
+                Format::Json => collected.push(record(&name, &mut units, f)),
             }
         }
     }
@@ -631,18 +727,24 @@ fn scan_inputs(out: &mut impl Write, scanner: &Scanner, opts: &Options) -> Resul
     })
 }
 
-fn record(path: &str, lines: &LineIndex, f: &Finding) -> Record {
-    let (line, column) = lines.line_col(f.span().start);
+fn record(path: &str, units: &mut UnitCounter, tf: &TranscriptFinding) -> Record {
+    let f: &Finding = &tf.finding;
+    let span = tf.source_span;
+    let (char_start, utf16_start) = units.at(span.start);
+    let (char_end, utf16_end) = units.at(span.end);
     Record {
         path: path.to_string(),
-        line,
-        column,
-        byte_start: f.span().start,
-        byte_end: f.span().end,
-        char_start: f.char_span().start,
-        char_end: f.char_span().end,
-        utf16_start: f.utf16_span().start,
-        utf16_end: f.utf16_span().end,
+        line: tf.line,
+        column: tf.column,
+        byte_start: span.start,
+        byte_end: span.end,
+        char_start,
+        char_end,
+        utf16_start,
+        utf16_end,
+        start_ms: tf.start_ms,
+        end_ms: tf.end_ms,
+        speaker: tf.speaker.clone(),
         rule: f.rule_id().to_string(),
         name: f.name().to_string(),
         category: f.category().as_str(),
@@ -652,6 +754,39 @@ fn record(path: &str, lines: &LineIndex, f: &Finding) -> Record {
         basis: f.basis().to_string(),
         suggestion: f.suggestion().to_string(),
         facts: f.facts().cloned(),
+    }
+}
+
+/// Char and UTF-16 offsets of byte offsets, counted forward from the last
+/// one asked for (findings come in order), from the start when asked for
+/// an earlier one.
+struct UnitCounter<'a> {
+    text: &'a str,
+    byte: usize,
+    chars: usize,
+    utf16: usize,
+}
+
+impl<'a> UnitCounter<'a> {
+    fn new(text: &'a str) -> Self {
+        UnitCounter {
+            text,
+            byte: 0,
+            chars: 0,
+            utf16: 0,
+        }
+    }
+
+    fn at(&mut self, byte: usize) -> (usize, usize) {
+        if byte < self.byte {
+            *self = UnitCounter::new(self.text);
+        }
+        for c in self.text[self.byte..byte].chars() {
+            self.chars += 1;
+            self.utf16 += c.len_utf16();
+        }
+        self.byte = byte;
+        (self.chars, self.utf16)
     }
 }
 
@@ -696,6 +831,13 @@ impl<'a> LineIndex<'a> {
     }
 }
 
+/// Milliseconds as `HH:MM:SS.mmm`.
+fn clock(ms: u64) -> String {
+    let (h, rest) = (ms / 3_600_000, ms % 3_600_000);
+    let (m, rest) = (rest / 60_000, rest % 60_000);
+    format!("{h:02}:{m:02}:{:02}.{:03}", rest / 1000, rest % 1000)
+}
+
 fn level(severity: Severity) -> Level<'static> {
     match severity {
         Severity::Error => Level::ERROR,
@@ -712,17 +854,27 @@ fn write_text(
     path: &str,
     text: &str,
     lines: &LineIndex,
-    f: &Finding,
+    tf: &TranscriptFinding,
 ) -> io::Result<()> {
-    let span = f.span();
+    let f = &tf.finding;
+    let span = tf.source_span;
     let (first, last) = lines.lines_around(span.start, span.end);
     let (line, _) = lines.line_col(span.start);
+    // Where in the recording: [00:12:03.400] and the speaker, when known.
+    let mut title = String::new();
+    if let Some(ms) = tf.start_ms {
+        title.push_str(&format!("[{}] ", clock(ms)));
+    }
+    if let Some(speaker) = &tf.speaker {
+        title.push_str(&format!("{}: ", normalize_untrusted_str(speaker)));
+    }
+    title.push_str(f.message());
     // The header reads `error[ABS001] superlative-zui: message`, so the rule
     // ID and name go into the level's label.
     let header = format!("{}[{}] {}", f.severity(), f.rule_id(), f.name());
     let report = &[level(f.severity())
         .with_name(header)
-        .primary_title(f.message())
+        .primary_title(title)
         .element(
             Snippet::source(&text[first..last])
                 .line_start(line)

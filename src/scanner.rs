@@ -544,6 +544,7 @@ fn drop_contained(cands: &mut Vec<Candidate>, category_of: impl Fn(u32) -> Categ
     // kept span of the same category can contain `c`, and since none of those
     // contains another, their ends grow along each list.
     let mut by_category: Vec<(Category, Vec<Range<usize>>)> = Vec::new();
+    let mut rule_ends: std::collections::HashMap<u32, usize> = std::collections::HashMap::new();
     for c in cands.drain(..) {
         let category = category_of(c.rule);
         let spans = match by_category.iter().position(|(k, _)| *k == category) {
@@ -558,7 +559,11 @@ fn drop_contained(cands: &mut Vec<Candidate>, category_of: impl Fn(u32) -> Categ
             .rev()
             .take_while(|k| k.end > c.range.start || k.start == c.range.start)
             .any(|k| k.start <= c.range.start && k.end >= c.range.end);
-        if !inside {
+        // Two matches of one rule that overlap are one claim read twice
+        // (价格绝对是全网最低 | 全网最低价): the earlier, longer one stays.
+        let rule_end = rule_ends.entry(c.rule).or_insert(0);
+        if !inside && c.range.start >= *rule_end {
+            *rule_end = c.range.end;
             spans.push(c.range.clone());
             kept.push((category, c));
         }
@@ -583,7 +588,18 @@ fn drop_contained(cands: &mut Vec<Candidate>, category_of: impl Fn(u32) -> Categ
         before == 0 || reach[before - 1] < c.range.end
     });
     *cands = kept.into_iter().map(|(_, c)| c).collect();
-    cands.extend(standalone);
+    // Two triggers of one check in a sentence (抽奖 … 一等奖 … 价值6万) read
+    // the same numbers: of overlapping findings of one rule keep the first.
+    let mut standalone = standalone;
+    standalone.sort_by_key(|c| (c.rule, c.range.start, std::cmp::Reverse(c.range.end)));
+    let mut last: Option<(u32, usize)> = None;
+    for c in standalone {
+        if last.is_some_and(|(rule, end)| rule == c.rule && c.range.start < end) {
+            continue;
+        }
+        last = Some((c.rule, c.range.end));
+        cands.push(c);
+    }
 }
 
 fn floor_char_boundary(text: &str, mut i: usize) -> usize {

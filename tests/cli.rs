@@ -717,3 +717,166 @@ fn closed_stdout_exits_quietly() {
     );
     assert_eq!(out.status.code(), Some(0));
 }
+
+// ---------------------------------------------------------------------------
+// Transcripts
+// ---------------------------------------------------------------------------
+
+const SRT: &str = "1\n00:00:01,000 --> 00:00:03,000\n家人们晚上好\n\n2\n00:12:03,400 --> 00:12:05,000\n这是全网最\n\n3\n00:12:05,000 --> 00:12:07,000\n低价\n";
+
+#[test]
+fn srt_findings_have_times_in_jsonl_and_text() {
+    let dir = TempDir::new();
+    let file = dir.write("live.srt", SRT);
+    let run = scan(&["--format", "jsonl", "--select", "PRC001", &file], "");
+    assert_eq!(run.code, 1, "stderr: {}", run.stderr);
+    let records = jsonl(&run.stdout);
+    assert_eq!(records.len(), 1, "{}", run.stdout);
+    let r = &records[0];
+    assert_eq!(r["matched"], "全网最低价");
+    assert_eq!(r["start_ms"], 723_400);
+    assert_eq!(r["end_ms"], 727_000);
+    assert!(r["speaker"].is_null());
+    assert_eq!(
+        (r["line"].clone(), r["column"].clone()),
+        (7.into(), 3.into())
+    );
+    // The byte range runs from the first cue's text into the second's.
+    let start = r["byte_start"].as_u64().unwrap() as usize;
+    let end = r["byte_end"].as_u64().unwrap() as usize;
+    assert!(SRT[start..end].starts_with("全网最") && SRT[start..end].ends_with("低价"));
+
+    let run = scan(&["--select", "PRC001", &file], "");
+    assert!(run.stdout.contains("[00:12:03.400]"), "{}", run.stdout);
+}
+
+#[test]
+fn webvtt_speakers_reach_the_output() {
+    let dir = TempDir::new();
+    let file = dir.write(
+        "live.vtt",
+        "WEBVTT\n\n00:01.000 --> 00:03.000\n<v 主播>全网最低价</v>\n",
+    );
+    let run = scan(&["--format", "jsonl", "--select", "PRC001", &file], "");
+    let r = &jsonl(&run.stdout)[0];
+    assert_eq!(r["speaker"], "主播");
+    assert_eq!(r["start_ms"], 1_000);
+    let run = scan(&["--select", "PRC001", &file], "");
+    assert!(
+        run.stdout.contains("[00:00:01.000] 主播: "),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn directories_are_walked_with_an_extension_filter() {
+    let dir = TempDir::new();
+    std::fs::create_dir_all(std::path::Path::new(dir.path()).join("sub")).unwrap();
+    let a = dir.write("a.srt", SRT);
+    let b = dir.write(
+        "sub/b.jsonl",
+        "{\"text\": \"全网最低价\", \"start_ms\": 0}\n",
+    );
+    dir.write("notes.md", "全网最低价\n");
+    let run = scan(&["--format", "jsonl", "--select", "PRC001", dir.path()], "");
+    assert_eq!(run.code, 1, "stderr: {}", run.stderr);
+    let paths: Vec<String> = jsonl(&run.stdout)
+        .iter()
+        .map(|r| r["path"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(paths, [a.clone(), b]);
+    let run = scan(
+        &[
+            "--format",
+            "jsonl",
+            "--ext",
+            "srt",
+            "--select",
+            "PRC001",
+            dir.path(),
+        ],
+        "",
+    );
+    let paths: Vec<Value> = jsonl(&run.stdout)
+        .iter()
+        .map(|r| r["path"].clone())
+        .collect();
+    assert_eq!(paths, [Value::from(a)]);
+}
+
+#[test]
+fn gbk_transcripts_are_decoded_and_said_so() {
+    let dir = TempDir::new();
+    let (gbk, _, _) = encoding_rs::GBK.encode(SRT);
+    let file = dir.write("gbk.srt", &gbk[..]);
+    let run = scan(&["--format", "jsonl", "--select", "PRC001", &file], "");
+    assert_eq!(run.code, 1, "stderr: {}", run.stderr);
+    assert_eq!(jsonl(&run.stdout)[0]["matched"], "全网最低价");
+    assert!(run.stderr.contains("read as GB18030"), "{}", run.stderr);
+}
+
+#[test]
+fn malformed_cues_fail_the_file_or_are_skipped_when_lenient() {
+    let dir = TempDir::new();
+    let text =
+        "1\n00:00:0x,000 --> 00:00:03,000\n坏\n\n2\n00:00:03,000 --> 00:00:05,000\n全网最低价\n";
+    let file = dir.write("bad.srt", text);
+    let run = scan(&["--select", "PRC001", &file], "");
+    let line = assert_usage_error(&run);
+    assert!(line.starts_with(&format!("error: {file}:2: ")), "{line}");
+
+    let run = scan(
+        &[
+            "--lenient",
+            "--format",
+            "jsonl",
+            "--select",
+            "PRC001",
+            &file,
+        ],
+        "",
+    );
+    assert_eq!(run.code, 1, "stderr: {}", run.stderr);
+    assert!(
+        run.stderr.contains(&format!("warning: {file}:2: skipped")),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(jsonl(&run.stdout)[0]["start_ms"], 3_000);
+}
+
+#[test]
+fn input_format_overrides_detection_for_stdin() {
+    let segments =
+        "{\"start_ms\": 500, \"end_ms\": 900, \"text\": \"全网最低价\", \"speaker\": \"host\"}\n";
+    let run = scan(
+        &[
+            "--format",
+            "jsonl",
+            "--input-format",
+            "jsonl",
+            "--select",
+            "PRC001",
+            "-",
+        ],
+        segments,
+    );
+    assert_eq!(jsonl(&run.stdout)[0]["speaker"], "host");
+    // Read as plain text, the same line is one utterance with no times.
+    let run = scan(
+        &[
+            "--format",
+            "jsonl",
+            "--input-format",
+            "plain",
+            "--select",
+            "PRC001",
+            "-",
+        ],
+        segments,
+    );
+    assert!(jsonl(&run.stdout)[0]["start_ms"].is_null());
+    let run = scan(&["--input-format", "docx"], "");
+    assert_usage_error(&run);
+}
