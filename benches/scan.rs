@@ -8,9 +8,13 @@
 //!   full jieba cut (the cost adcop avoids by segmenting only around
 //!   candidates). Skipped, with a message, when the corpus is absent.
 //!
+//! * `transcript`: the same text as an SRT file, one document per cue, parsed
+//!   and scanned end to end, next to parsing alone, so the share of parsing
+//!   is visible.
+//!
 //! `cargo bench --bench scan -- --quick` finishes in a minute or two.
 
-use adcop::{RuleSet, Scanner};
+use adcop::{RuleSet, Scanner, Transcript, TranscriptFormat};
 use aho_corasick::{AhoCorasick, MatchKind};
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use jieba_rs::Jieba;
@@ -141,5 +145,51 @@ fn head_texts(file: &Path, limit: usize) -> std::io::Result<Vec<String>> {
     Ok(texts)
 }
 
-criterion_group!(benches, build, corpus);
+/// The corpus as SRT: one cue per document, two seconds each.
+fn as_srt(text: &str) -> String {
+    let clock = |ms: u64| {
+        format!(
+            "{:02}:{:02}:{:02},{:03}",
+            ms / 3_600_000,
+            ms / 60_000 % 60,
+            ms / 1000 % 60,
+            ms % 1000
+        )
+    };
+    let mut srt = String::with_capacity(text.len() * 2);
+    for (i, doc) in text.lines().filter(|l| !l.trim().is_empty()).enumerate() {
+        let start = i as u64 * 2000;
+        srt.push_str(&format!(
+            "{}\n{} --> {}\n{doc}\n\n",
+            i + 1,
+            clock(start),
+            clock(start + 2000)
+        ));
+    }
+    srt
+}
+
+fn transcript(c: &mut Criterion) {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
+    let text = match load_corpus(&dir) {
+        Ok(text) if !text.is_empty() => text,
+        _ => return eprintln!("transcript: no corpus in {}; skipped", dir.display()),
+    };
+    let srt = as_srt(&text);
+    let scanner = Scanner::new();
+    adcop::warm_up();
+    let parse = || Transcript::parse("corpus.srt", &srt, Some(TranscriptFormat::Srt), false);
+    let mut group = c.benchmark_group("transcript");
+    group.throughput(Throughput::Bytes(srt.len() as u64));
+    group.sample_size(10);
+    group.warm_up_time(Duration::from_secs(1));
+    group.measurement_time(Duration::from_secs(5));
+    group.bench_function("srt_parse", |b| b.iter(|| parse().map(|t| t.cues().len())));
+    group.bench_function("srt_parse_and_scan", |b| {
+        b.iter(|| parse().map(|t| t.scan(black_box(&scanner)).len()))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, build, corpus, transcript);
 criterion_main!(benches);

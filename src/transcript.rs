@@ -148,6 +148,8 @@ pub struct Transcript {
     /// Pieces of `text` and the part of `source` each came from.
     pieces: Vec<Piece>,
     warnings: Vec<TranscriptWarning>,
+    /// Byte offset of each line start in `source`.
+    line_starts: Vec<usize>,
 }
 
 /// A stretch of the joined text and the stretch of the file it came from.
@@ -248,6 +250,9 @@ impl Transcript {
                 line: draft.line,
             });
         }
+        let line_starts = std::iter::once(0)
+            .chain(source.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
         Transcript {
             format,
             source: source.to_string(),
@@ -256,6 +261,7 @@ impl Transcript {
             cue_ranges,
             pieces,
             warnings,
+            line_starts,
         }
     }
 
@@ -320,9 +326,11 @@ impl Transcript {
             start: source_span.start,
             end: source_span.end.max(source_span.start),
         };
-        let before = &self.source[..source_span.start];
-        let line = before.matches('\n').count() + 1;
-        let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        let line = self
+            .line_starts
+            .partition_point(|&s| s <= source_span.start);
+        let line_start = self.line_starts[line - 1];
+        let column = self.source[line_start..source_span.start].chars().count() + 1;
         TranscriptFinding {
             finding,
             cues,
@@ -414,28 +422,26 @@ fn plain(source: &str) -> Vec<Draft> {
 fn parse_time(s: &str, decimal: char) -> Option<u64> {
     let s = s.trim();
     let (clock, millis) = s.split_once(decimal).or_else(|| s.split_once('.'))?;
-    if millis.len() != 3 || !millis.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    let parts: Vec<&str> = clock.split(':').collect();
-    let nums: Option<Vec<u64>> = parts
-        .iter()
-        .map(|p| {
-            (!p.is_empty() && p.len() <= 3 && p.bytes().all(|b| b.is_ascii_digit()))
-                .then(|| p.parse().ok())
-                .flatten()
-        })
-        .collect();
-    let nums = nums?;
-    let (h, m, sec) = match nums.as_slice() {
-        [h, m, s] => (*h, *m, *s),
-        [m, s] => (0, *m, *s),
-        _ => return None,
+    let number = |p: &str| {
+        (!p.is_empty() && p.len() <= 3 && p.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| p.parse::<u64>().ok())
+            .flatten()
     };
-    if m >= 60 || sec >= 60 {
+    if millis.len() != 3 {
         return None;
     }
-    Some(((h * 60 + m) * 60 + sec) * 1000 + millis.parse::<u64>().ok()?)
+    let millis = number(millis)?;
+    let mut parts = clock.rsplit(':');
+    let sec = number(parts.next()?)?;
+    let min = number(parts.next()?)?;
+    let hour = match parts.next() {
+        Some(h) => number(h)?,
+        None => 0,
+    };
+    if parts.next().is_some() || min >= 60 || sec >= 60 {
+        return None;
+    }
+    Some(((hour * 60 + min) * 60 + sec) * 1000 + millis)
 }
 
 /// A timing line `start --> end [settings]`.
@@ -562,6 +568,11 @@ fn strip_markup(line: &str, offset: usize, draft: &mut Draft) {
         }
     };
     while i < line.len() {
+        // Jump to the next place markup can start.
+        match line[i..].find(['<', '&']) {
+            Some(j) => i += j,
+            None => break,
+        }
         let rest = &line[i..];
         if rest.starts_with('<') {
             if let Some(close) = rest.find('>') {
