@@ -880,3 +880,112 @@ fn input_format_overrides_detection_for_stdin() {
     let run = scan(&["--input-format", "docx"], "");
     assert_usage_error(&run);
 }
+
+// ---------------------------------------------------------------------------
+// SARIF
+// ---------------------------------------------------------------------------
+
+/// The SARIF 2.1.0 JSON schema, as shipped inside the `serde-sarif` crate
+/// (a dev-dependency), found through `cargo metadata`.
+fn sarif_schema() -> Value {
+    let out = Command::new(env!("CARGO"))
+        .args(["metadata", "--format-version", "1", "--manifest-path"])
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.toml"))
+        .output()
+        .expect("cargo metadata");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let meta: Value = serde_json::from_slice(&out.stdout).expect("metadata JSON");
+    let manifest = meta["packages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "serde-sarif")
+        .and_then(|p| p["manifest_path"].as_str())
+        .expect("serde-sarif in the dependency graph");
+    let schema = Path::new(manifest)
+        .with_file_name("src")
+        .join("schema.json");
+    let text =
+        std::fs::read_to_string(&schema).unwrap_or_else(|e| panic!("{}: {e}", schema.display()));
+    serde_json::from_str(&text).expect("schema is JSON")
+}
+
+/// Replaces each `language` pattern of the published schema with the one
+/// it means.
+fn fix_language_patterns(v: &mut Value) {
+    match v {
+        Value::Object(map) => {
+            for (key, value) in map.iter_mut() {
+                if key == "pattern" && value == "^[a-zA-Z]{2}|^[a-zA-Z]{2}-[a-zA-Z]{2}]?$" {
+                    *value = Value::from("^[a-zA-Z]{2}(-[a-zA-Z]{2})?$");
+                } else {
+                    fix_language_patterns(value);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(fix_language_patterns),
+        _ => {}
+    }
+}
+
+#[test]
+fn sarif_output_validates_against_the_sarif_schema() {
+    let run = scan(
+        &[
+            "--format",
+            "sarif",
+            "examples/sample/lipstick_live.srt",
+            "examples/sample/health_drink_live.vtt",
+        ],
+        "",
+    );
+    assert_eq!(run.code, 1, "stderr: {}", run.stderr);
+    let log: Value = serde_json::from_str(&run.stdout).expect("SARIF is JSON");
+
+    let mut schema = sarif_schema();
+    // The published schema's `language` pattern has a stray ']' that a
+    // strict ECMA-262 check rejects when the schema itself is validated;
+    // it is replaced by the pattern it means (our output has no `language`).
+    fix_language_patterns(&mut schema);
+    let validator = jsonschema::validator_for(&schema).expect("schema compiles");
+    let errors: Vec<String> = validator
+        .iter_errors(&log)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "SARIF schema violations:\n{}",
+        errors.join("\n")
+    );
+    // The validator does reject a broken log.
+    let mut broken = log.clone();
+    broken["runs"][0]["results"][0]["level"] = Value::from("fatal");
+    assert!(!validator.is_valid(&broken));
+    // The typed model generated from the same schema reads it back too.
+    serde_json::from_value::<serde_sarif::sarif::Sarif>(log.clone()).expect("typed SARIF");
+
+    let run0 = &log["runs"][0];
+    let rules = run0["tool"]["driver"]["rules"].as_array().unwrap();
+    let results = run0["results"].as_array().unwrap();
+    assert!(!results.is_empty());
+    for r in results {
+        let i = r["ruleIndex"].as_u64().unwrap() as usize;
+        assert_eq!(rules[i]["id"], r["ruleId"]);
+        assert!(rules[i]["help"]["markdown"]
+            .as_str()
+            .unwrap()
+            .contains("## What it does"));
+        let region = &r["locations"][0]["physicalLocation"]["region"];
+        assert!(region["startLine"].as_u64().unwrap() >= 1);
+        assert!(["error", "warning", "note"].contains(&r["level"].as_str().unwrap()));
+    }
+    // Times and speakers travel in the properties.
+    assert!(results.iter().any(|r| r["properties"]["speaker"] == "主播"));
+    assert!(results
+        .iter()
+        .any(|r| r["properties"]["start_ms"] == 28_000));
+}

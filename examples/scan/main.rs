@@ -8,6 +8,8 @@
 //! found, 1 when something was, 2 on a usage or I/O error. Arguments are
 //! parsed by hand to keep the dependency list short.
 
+mod sarif;
+
 use adcop::{
     Facts, Finding, Profile, Rule, RuleSet, Scanner, Severity, Transcript, TranscriptFinding,
     TranscriptFormat,
@@ -36,7 +38,8 @@ count in the decoded text, after any BOM (the byte offset in an
 invalid-UTF-8 error counts from the start of the file).
 
 OPTIONS:
-    --format text|jsonl|json  Output format [default: text]
+    --format FORMAT           text, jsonl, json or sarif (SARIF 2.1.0, for
+                              code-scanning viewers) [default: text]
     --input-format FORMAT     Read every input as plain, srt, webvtt or jsonl
                               [default: from the extension, else the content]
     --ext LIST                Extensions to scan inside directories
@@ -162,6 +165,7 @@ enum Format {
     Text,
     Jsonl,
     Json,
+    Sarif,
 }
 
 enum Action {
@@ -323,8 +327,9 @@ fn parse_format(value: &str) -> Result<Format, String> {
         "text" => Ok(Format::Text),
         "jsonl" => Ok(Format::Jsonl),
         "json" => Ok(Format::Json),
+        "sarif" => Ok(Format::Sarif),
         _ => Err(format!(
-            "invalid value '{value}' for '--format' (expected text, jsonl or json)"
+            "invalid value '{value}' for '--format' (expected text, jsonl, json or sarif)"
         )),
     }
 }
@@ -655,6 +660,7 @@ fn scan_inputs(out: &mut impl Write, scanner: &Scanner, opts: &Options) -> Resul
     };
     let mut summary = Summary::new();
     let mut collected = Vec::new();
+    let mut sarif = sarif::Sarif::new(scanner);
     let mut failed = false;
     let mut worst: Option<Severity> = None;
     for input in expand_inputs(&opts.inputs, &opts.extensions) {
@@ -701,6 +707,18 @@ fn scan_inputs(out: &mut impl Write, scanner: &Scanner, opts: &Options) -> Resul
                     out.write_all(b"\n")?;
                 }
                 Format::Json => collected.push(record(&name, &mut units, f)),
+                Format::Sarif => {
+                    let (start_line, start_column) = lines.line_col(f.source_span.start);
+                    let (end_line, end_column) = lines.line_col(f.source_span.end);
+                    let region = sarif::Region {
+                        start_line,
+                        start_column,
+                        end_line,
+                        end_column,
+                        snippet: text[f.source_span.start..f.source_span.end].to_string(),
+                    };
+                    sarif.add(&name, f, region);
+                }
             }
         }
     }
@@ -715,6 +733,10 @@ fn scan_inputs(out: &mut impl Write, scanner: &Scanner, opts: &Options) -> Resul
                 summary: &summary,
             };
             serde_json::to_writer_pretty(&mut *out, &doc).map_err(io::Error::from)?;
+            out.write_all(b"\n")?;
+        }
+        Format::Sarif => {
+            serde_json::to_writer_pretty(&mut *out, &sarif.document()).map_err(io::Error::from)?;
             out.write_all(b"\n")?;
         }
     }
