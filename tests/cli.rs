@@ -989,3 +989,36 @@ fn sarif_output_validates_against_the_sarif_schema() {
         .iter()
         .any(|r| r["properties"]["start_ms"] == 28_000));
 }
+
+#[test]
+fn parallel_scanning_gives_the_serial_output_in_the_same_order() {
+    let dir = TempDir::new();
+    let samples = [
+        std::fs::read_to_string("examples/sample/lipstick_live.srt").unwrap(),
+        std::fs::read_to_string("examples/sample/health_drink_live.vtt").unwrap(),
+        std::fs::read_to_string("examples/sample/facecream_snacks.txt").unwrap(),
+    ];
+    let ext = ["srt", "vtt", "txt"];
+    for i in 0..24 {
+        dir.write(&format!("f{i:02}.{}", ext[i % 3]), &samples[i % 3]);
+    }
+    for format in ["jsonl", "json", "sarif", "text"] {
+        let serial = scan(&["--format", format, "--jobs", "1", dir.path()], "");
+        let parallel = scan(&["--format", format, "--jobs", "4", dir.path()], "");
+        assert_eq!(serial.code, 1, "stderr: {}", serial.stderr);
+        assert_eq!(serial.stdout, parallel.stdout, "{format}");
+    }
+    let run = scan(&["--format", "json", dir.path()], "");
+    let doc: Value = serde_json::from_str(&run.stdout).unwrap();
+    let per_file = doc["summary"]["per_file"].as_array().unwrap();
+    assert_eq!(per_file.len(), 24);
+    let total: u64 = per_file
+        .iter()
+        .map(|f| f["findings"].as_u64().unwrap())
+        .sum();
+    assert_eq!(total, doc["summary"]["findings"].as_u64().unwrap());
+    assert_eq!(per_file[0]["format"], "srt");
+    assert_eq!(per_file[1]["format"], "webvtt");
+    let run = scan(&["--jobs", "0"], "");
+    assert_usage_error(&run);
+}

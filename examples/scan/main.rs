@@ -15,6 +15,7 @@ use adcop::{
     TranscriptFormat,
 };
 use annotate_snippets::{normalize_untrusted_str, AnnotationKind, Level, Renderer, Snippet};
+use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::ffi::OsString;
@@ -46,6 +47,8 @@ OPTIONS:
                               [default: txt,srt,vtt,jsonl,ndjson]
     --lenient                 Skip malformed cues with a warning on stderr
                               instead of failing the file
+    -j, --jobs N              Scan N files at a time [default: one per core];
+                              output keeps the input order either way
     --color auto|always|never When to colour text output [default: auto;
                               auto means: stdout is a terminal and NO_COLOR
                               is unset]
@@ -195,6 +198,8 @@ struct Options {
     input_format: Option<TranscriptFormat>,
     extensions: Vec<String>,
     lenient: bool,
+    /// Threads to scan files with; `None`: one per core.
+    jobs: Option<usize>,
 }
 
 fn parse_args(args: Vec<OsString>) -> Result<Options, String> {
@@ -217,6 +222,7 @@ fn parse_args(args: Vec<OsString>) -> Result<Options, String> {
             .map(String::from)
             .to_vec(),
         lenient: false,
+        jobs: None,
     };
     let mut color = "auto".to_string();
     let mut args = args.into_iter();
@@ -254,6 +260,12 @@ fn parse_args(args: Vec<OsString>) -> Result<Options, String> {
             "--explain" => opts.action = Action::Explain(value()?),
             "--no-builtin" => opts.no_builtin = true,
             "--lenient" => opts.lenient = true,
+            "--jobs" | "-j" => {
+                let v = value()?;
+                opts.jobs = Some(v.parse().ok().filter(|&n| n > 0).ok_or_else(|| {
+                    format!("invalid value '{v}' for '--jobs' (expected a number above 0)")
+                })?)
+            }
             "--input-format" => {
                 opts.input_format = Some(
                     value()?
@@ -306,6 +318,8 @@ fn takes_value(name: &str) -> bool {
             | "--profile"
             | "--input-format"
             | "--ext"
+            | "--jobs"
+            | "-j"
             | "--fail-on"
             | "--select"
             | "--ignore"
@@ -597,6 +611,20 @@ struct Summary {
     findings: usize,
     by_severity: BTreeMap<&'static str, usize>,
     by_category: BTreeMap<&'static str, usize>,
+    /// One entry per file read, in input order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    per_file: Vec<FileSummary>,
+}
+
+/// Counts for one file, and how it was read.
+#[derive(Serialize)]
+struct FileSummary {
+    path: String,
+    format: &'static str,
+    encoding: &'static str,
+    findings: usize,
+    by_severity: BTreeMap<&'static str, usize>,
+    by_category: BTreeMap<&'static str, usize>,
 }
 
 impl Summary {
@@ -610,6 +638,7 @@ impl Summary {
             findings: 0,
             by_severity,
             by_category: BTreeMap::new(),
+            per_file: Vec::new(),
         }
     }
 
@@ -621,6 +650,15 @@ impl Summary {
 
     /// `3 findings (1 error, 2 warnings) in 1 file`
     fn line(&self) -> String {
+        format!(
+            "{} in {}",
+            self.counts(),
+            plural(self.files, "file", "files")
+        )
+    }
+
+    /// `3 findings (1 error, 2 warnings)`
+    fn counts(&self) -> String {
         let mut parts = Vec::new();
         for (sev, one, many) in [
             ("error", "error", "errors"),
@@ -637,11 +675,7 @@ impl Summary {
         } else {
             format!(" ({})", parts.join(", "))
         };
-        format!(
-            "{}{detail} in {}",
-            plural(self.findings, "finding", "findings"),
-            plural(self.files, "file", "files")
-        )
+        format!("{}{detail}", plural(self.findings, "finding", "findings"))
     }
 }
 
@@ -663,26 +697,43 @@ fn scan_inputs(out: &mut impl Write, scanner: &Scanner, opts: &Options) -> Resul
     let mut sarif = sarif::Sarif::new(scanner);
     let mut failed = false;
     let mut worst: Option<Severity> = None;
-    for input in expand_inputs(&opts.inputs, &opts.extensions) {
-        let name = display_name(&input);
-        let transcript = read_input(&input).and_then(|(text, encoding)| {
-            let format = opts
-                .input_format
-                .or_else(|| input.as_deref().and_then(TranscriptFormat::from_extension));
-            let t = Transcript::parse(&name, &text, format, opts.lenient)
-                .map_err(|e| Fail::Msg(e.to_string()))?;
-            Ok((t, encoding))
-        });
-        let (transcript, encoding) = match transcript {
-            Ok(t) => t,
-            Err(Fail::Msg(msg)) => {
+    let inputs = expand_inputs(&opts.inputs, &opts.extensions);
+    // Files are read and scanned in parallel; results are written in input
+    // order, so the output is the same as a serial run's.
+    let outcomes: Vec<Outcome> = {
+        let progress = progress_bar(inputs.len());
+        let work = || {
+            inputs
+                .par_iter()
+                .map(|input| {
+                    let outcome = process(input, scanner, opts);
+                    progress.inc(1);
+                    outcome
+                })
+                .collect()
+        };
+        let outcomes = match opts.jobs {
+            Some(n) => rayon::ThreadPoolBuilder::new()
+                .num_threads(n)
+                .build()
+                .map_err(|e| Fail::Msg(format!("cannot start {n} threads: {e}")))?
+                .install(work),
+            None => work(),
+        };
+        progress.finish_and_clear();
+        outcomes
+    };
+    for outcome in outcomes {
+        let name = outcome.name;
+        let (transcript, encoding, findings) = match outcome.result {
+            Ok(r) => r,
+            Err(msg) => {
                 // Keep stdout and stderr in order on a terminal.
                 out.flush()?;
                 eprintln!("error: {msg}");
                 failed = true;
                 continue;
             }
-            Err(pipe) => return Err(pipe),
         };
         out.flush()?;
         if encoding != adcop::TextEncoding::Utf8 {
@@ -692,12 +743,14 @@ fn scan_inputs(out: &mut impl Write, scanner: &Scanner, opts: &Options) -> Resul
             eprintln!("warning: {name}:{}: skipped: {}", w.line, w.message);
         }
         summary.files += 1;
-        let findings = transcript.scan(scanner);
+        let mut file_summary = Summary::new();
+        file_summary.files = 1;
         let text = transcript.source();
         let lines = LineIndex::new(text);
         let mut units = UnitCounter::new(text);
         for f in &findings {
             summary.count(&f.finding);
+            file_summary.count(&f.finding);
             worst = worst.max(Some(f.finding.severity()));
             match opts.format {
                 Format::Text => write_text(out, &renderer, &name, text, &lines, f)?,
@@ -721,6 +774,17 @@ fn scan_inputs(out: &mut impl Write, scanner: &Scanner, opts: &Options) -> Resul
                 }
             }
         }
+        if matches!(opts.format, Format::Text) && inputs.len() > 1 {
+            writeln!(out, "{name}: {}\n", file_summary.counts())?;
+        }
+        summary.per_file.push(FileSummary {
+            path: name,
+            format: transcript.format().name(),
+            encoding: encoding.name(),
+            findings: file_summary.findings,
+            by_severity: file_summary.by_severity,
+            by_category: file_summary.by_category,
+        });
     }
     match opts.format {
         // With every input unreadable there is nothing to sum up.
@@ -747,6 +811,51 @@ fn scan_inputs(out: &mut impl Write, scanner: &Scanner, opts: &Options) -> Resul
     } else {
         0
     })
+}
+
+/// What reading and scanning one input gave.
+struct Outcome {
+    name: String,
+    result: Result<(Transcript, adcop::TextEncoding, Vec<TranscriptFinding>), String>,
+}
+
+/// Reads, decodes, parses and scans one input.
+fn process(input: &Option<PathBuf>, scanner: &Scanner, opts: &Options) -> Outcome {
+    let name = display_name(input);
+    let result = read_input(input)
+        .and_then(|(text, encoding)| {
+            let format = opts
+                .input_format
+                .or_else(|| input.as_deref().and_then(TranscriptFormat::from_extension));
+            let t = Transcript::parse(&name, &text, format, opts.lenient)
+                .map_err(|e| Fail::Msg(e.to_string()))?;
+            Ok((t, encoding))
+        })
+        .map(|(t, encoding)| {
+            let findings = t.scan(scanner);
+            (t, encoding, findings)
+        })
+        .map_err(|e| match e {
+            Fail::Msg(msg) => msg,
+            Fail::Pipe => format!("cannot read '{name}'"),
+        });
+    Outcome { name, result }
+}
+
+/// A progress bar on a terminal's stderr; hidden when stderr is piped, in
+/// CI, or for a single input.
+fn progress_bar(len: usize) -> indicatif::ProgressBar {
+    let visible = len > 1 && io::stderr().is_terminal() && std::env::var_os("CI").is_none();
+    if !visible {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(len as u64);
+    if let Ok(style) =
+        indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} files {elapsed}")
+    {
+        bar.set_style(style);
+    }
+    bar
 }
 
 fn record(path: &str, units: &mut UnitCounter, tf: &TranscriptFinding) -> Record {
