@@ -11,6 +11,7 @@
 use crate::error::{Error, Result};
 use crate::finding::{Finding, Span};
 use crate::scanner::Scanner;
+use std::borrow::Cow;
 use std::ops::Range;
 
 /// The format of a transcript file.
@@ -50,7 +51,7 @@ impl TranscriptFormat {
         }
         let second = lines.next().unwrap_or("");
         if (first.chars().all(|c| c.is_ascii_digit()) && second.contains("-->"))
-            || first.contains("-->") && parse_timing(first, ',').is_some()
+            || first.contains("-->") && parse_timing(first).is_some()
         {
             return TranscriptFormat::Srt;
         }
@@ -99,8 +100,9 @@ pub struct Cue {
     pub end_ms: Option<u64>,
     /// The speaker (`<v Host>` in WebVTT, `speaker` in JSON Lines).
     pub speaker: Option<String>,
-    /// The text as scanned: markup removed, lines joined.
-    pub text: String,
+    /// Byte range of the cue's text (markup removed, lines joined) in
+    /// [`Transcript::text`]; [`Transcript::cue_text`] gives the text.
+    pub range: Range<usize>,
     /// 1-based line of the file where the cue starts.
     pub line: usize,
 }
@@ -143,8 +145,6 @@ pub struct Transcript {
     source: String,
     cues: Vec<Cue>,
     text: String,
-    /// Byte range of each cue in `text`.
-    cue_ranges: Vec<Range<usize>>,
     /// Pieces of `text` and the part of `source` each came from.
     pieces: Vec<Piece>,
     warnings: Vec<TranscriptWarning>,
@@ -173,13 +173,13 @@ struct Segment {
 
 /// A cue while it is being read: its text as pieces of the file.
 #[derive(Default)]
-struct Draft {
+struct Draft<'a> {
     start_ms: Option<u64>,
     end_ms: Option<u64>,
     speaker: Option<String>,
     line: usize,
     /// (text, source range, copied verbatim)
-    parts: Vec<(String, Range<usize>, bool)>,
+    parts: Vec<(Cow<'a, str>, Range<usize>, bool)>,
 }
 
 impl Transcript {
@@ -213,10 +213,9 @@ impl Transcript {
         drafts: Vec<Draft>,
         warnings: Vec<TranscriptWarning>,
     ) -> Transcript {
-        let mut text = String::new();
-        let mut pieces = Vec::new();
-        let mut cues = Vec::new();
-        let mut cue_ranges = Vec::new();
+        let mut text = String::with_capacity(source.len());
+        let mut pieces = Vec::with_capacity(drafts.len());
+        let mut cues = Vec::with_capacity(drafts.len());
         let mut previous_speaker: Option<Option<String>> = None;
         for draft in drafts {
             if let Some(prev) = &previous_speaker {
@@ -241,12 +240,11 @@ impl Transcript {
                 });
             }
             previous_speaker = Some(draft.speaker.clone());
-            cue_ranges.push(start..text.len());
             cues.push(Cue {
                 start_ms: draft.start_ms,
                 end_ms: draft.end_ms,
                 speaker: draft.speaker,
-                text: text[start..].to_string(),
+                range: start..text.len(),
                 line: draft.line,
             });
         }
@@ -258,7 +256,6 @@ impl Transcript {
             source: source.to_string(),
             cues,
             text,
-            cue_ranges,
             pieces,
             warnings,
             line_starts,
@@ -274,6 +271,14 @@ impl Transcript {
     /// segments do).
     pub fn cues(&self) -> &[Cue] {
         &self.cues
+    }
+
+    /// The text of cue `i`, markup removed; empty when there is no such cue.
+    pub fn cue_text(&self, i: usize) -> &str {
+        self.cues
+            .get(i)
+            .and_then(|c| self.text.get(c.range.clone()))
+            .unwrap_or_default()
     }
 
     /// The joined text that is scanned.
@@ -304,12 +309,12 @@ impl Transcript {
     fn place(&self, finding: Finding) -> TranscriptFinding {
         let span = finding.span();
         let first = self
-            .cue_ranges
-            .partition_point(|r| r.end <= span.start)
+            .cues
+            .partition_point(|c| c.range.end <= span.start)
             .min(self.cues.len().saturating_sub(1));
         let last = self
-            .cue_ranges
-            .partition_point(|r| r.start < span.end)
+            .cues
+            .partition_point(|c| c.range.start < span.end)
             .max(first + 1)
             .min(self.cues.len());
         let cues = first..last;
@@ -407,59 +412,78 @@ fn lines(source: &str) -> impl Iterator<Item = (usize, usize, &str)> {
 }
 
 /// Plain text: each non-empty line is a cue.
-fn plain(source: &str) -> Vec<Draft> {
+fn plain(source: &str) -> Vec<Draft<'_>> {
     lines(source)
         .filter(|(_, _, l)| !l.trim().is_empty())
         .map(|(n, start, l)| Draft {
             line: n,
-            parts: vec![(l.to_string(), start..start + l.len(), true)],
+            parts: vec![(Cow::Borrowed(l), start..start + l.len(), true)],
             ..Draft::default()
         })
         .collect()
 }
 
 /// A timestamp `HH:MM:SS,mmm` (SRT) or `[HH:]MM:SS.mmm` (WebVTT), in ms.
-fn parse_time(s: &str, decimal: char) -> Option<u64> {
-    let s = s.trim();
-    let (clock, millis) = s.split_once(decimal).or_else(|| s.split_once('.'))?;
-    let number = |p: &str| {
-        (!p.is_empty() && p.len() <= 3 && p.bytes().all(|b| b.is_ascii_digit()))
-            .then(|| p.parse::<u64>().ok())
-            .flatten()
-    };
-    if millis.len() != 3 {
+/// Either decimal mark is accepted; fields have one to three digits.
+fn parse_time(s: &str) -> Option<u64> {
+    let b = s.trim().as_bytes();
+    let mut fields = [0u64; 3];
+    let mut n = 0;
+    let mut i = 0;
+    loop {
+        let start = i;
+        let mut v = 0u64;
+        while let Some(d) = b.get(i).filter(|c| c.is_ascii_digit()) {
+            v = v * 10 + u64::from(d - b'0');
+            i += 1;
+        }
+        if !(1..=3).contains(&(i - start)) || n == 3 {
+            return None;
+        }
+        fields[n] = v;
+        n += 1;
+        match b.get(i) {
+            Some(b':') => i += 1,
+            Some(b',' | b'.') => {
+                i += 1;
+                break;
+            }
+            _ => return None,
+        }
+    }
+    let millis = &b[i..];
+    if millis.len() != 3 || !millis.iter().all(u8::is_ascii_digit) {
         return None;
     }
-    let millis = number(millis)?;
-    let mut parts = clock.rsplit(':');
-    let sec = number(parts.next()?)?;
-    let min = number(parts.next()?)?;
-    let hour = match parts.next() {
-        Some(h) => number(h)?,
-        None => 0,
+    let ms = millis
+        .iter()
+        .fold(0u64, |acc, d| acc * 10 + u64::from(d - b'0'));
+    let (h, m, sec) = match n {
+        3 => (fields[0], fields[1], fields[2]),
+        2 => (0, fields[0], fields[1]),
+        _ => return None,
     };
-    if parts.next().is_some() || min >= 60 || sec >= 60 {
+    if m >= 60 || sec >= 60 {
         return None;
     }
-    Some(((hour * 60 + min) * 60 + sec) * 1000 + millis)
+    Some(((h * 60 + m) * 60 + sec) * 1000 + ms)
 }
 
 /// A timing line `start --> end [settings]`.
-fn parse_timing(line: &str, decimal: char) -> Option<(u64, u64)> {
+fn parse_timing(line: &str) -> Option<(u64, u64)> {
     let (a, rest) = line.split_once("-->")?;
     let b = rest.split_whitespace().next()?;
-    Some((parse_time(a, decimal)?, parse_time(b, decimal)?))
+    Some((parse_time(a)?, parse_time(b)?))
 }
 
 /// SRT or WebVTT cue blocks.
-fn subtitles(
+fn subtitles<'a>(
     origin: &str,
-    source: &str,
+    source: &'a str,
     vtt: bool,
     lenient: bool,
     warnings: &mut Vec<TranscriptWarning>,
-) -> Result<Vec<Draft>> {
-    let decimal = if vtt { '.' } else { ',' };
+) -> Result<Vec<Draft<'a>>> {
     let all: Vec<(usize, usize, &str)> = lines(source).collect();
     // Blocks are separated by blank lines.
     let mut blocks: Vec<&[(usize, usize, &str)]> = Vec::new();
@@ -499,7 +523,7 @@ fn subtitles(
         if vtt && (first.starts_with("NOTE") || first == "STYLE" || first == "REGION") {
             continue;
         }
-        match cue(block, vtt, decimal) {
+        match cue(block, vtt) {
             Ok(Some(draft)) => drafts.push(draft),
             Ok(None) => {}
             Err((line, message)) if lenient => warnings.push(TranscriptWarning { line, message }),
@@ -516,11 +540,10 @@ fn subtitles(
 }
 
 /// One cue block: an optional number or identifier, a timing line, text.
-fn cue(
-    block: &[(usize, usize, &str)],
+fn cue<'a>(
+    block: &[(usize, usize, &'a str)],
     vtt: bool,
-    decimal: char,
-) -> std::result::Result<Option<Draft>, (usize, String)> {
+) -> std::result::Result<Option<Draft<'a>>, (usize, String)> {
     let timing_at = if block[0].2.contains("-->") { 0 } else { 1 };
     let Some(&(n, _, timing)) = block.get(timing_at) else {
         return Err((block[0].0, "a cue without a timing line".into()));
@@ -540,7 +563,7 @@ fn cue(
             ),
         ));
     }
-    let (start, end) = parse_timing(timing, decimal)
+    let (start, end) = parse_timing(timing)
         .ok_or_else(|| (n, format!("malformed timestamp in {:?}", timing.trim())))?;
     let mut draft = Draft {
         start_ms: Some(start),
@@ -557,14 +580,16 @@ fn cue(
 /// Adds the text of one cue line to `draft`, without tags (`<v Host>`, `<c>`,
 /// `<i>`, `<00:00:01.000>`) and with entities decoded; the first voice tag
 /// names the speaker.
-fn strip_markup(line: &str, offset: usize, draft: &mut Draft) {
+fn strip_markup<'a>(line: &'a str, offset: usize, draft: &mut Draft<'a>) {
     let mut i = 0;
     let mut run_start = 0;
-    let flush = |draft: &mut Draft, from: usize, to: usize| {
+    let flush = |draft: &mut Draft<'a>, from: usize, to: usize| {
         if to > from {
-            draft
-                .parts
-                .push((line[from..to].to_string(), offset + from..offset + to, true));
+            draft.parts.push((
+                Cow::Borrowed(&line[from..to]),
+                offset + from..offset + to,
+                true,
+            ));
         }
     };
     while i < line.len() {
@@ -605,7 +630,7 @@ fn strip_markup(line: &str, offset: usize, draft: &mut Draft) {
                 flush(draft, run_start, i);
                 draft
                     .parts
-                    .push((r.to_string(), offset + i..offset + i + e.len(), false));
+                    .push((Cow::Borrowed(r), offset + i..offset + i + e.len(), false));
                 i += e.len();
                 run_start = i;
                 continue;
@@ -617,12 +642,12 @@ fn strip_markup(line: &str, offset: usize, draft: &mut Draft) {
 }
 
 /// JSON Lines segments.
-fn jsonl(
+fn jsonl<'a>(
     origin: &str,
-    source: &str,
+    source: &'a str,
     lenient: bool,
     warnings: &mut Vec<TranscriptWarning>,
-) -> Result<Vec<Draft>> {
+) -> Result<Vec<Draft<'a>>> {
     let mut drafts = Vec::new();
     for (n, offset, line) in lines(source) {
         let trimmed = line.trim_start_matches('\u{feff}');
@@ -664,7 +689,7 @@ fn jsonl(
             end_ms: segment.end_ms,
             speaker: segment.speaker,
             line: n,
-            parts: vec![(text, range.0, range.1)],
+            parts: vec![(Cow::Owned(text), range.0, range.1)],
         });
     }
     Ok(drafts)
@@ -676,9 +701,9 @@ mod tests {
 
     #[test]
     fn timestamps() {
-        assert_eq!(parse_time("00:01:02,345", ','), Some(62_345));
-        assert_eq!(parse_time("01:02.345", '.'), Some(62_345));
-        assert_eq!(parse_time("10:00:00.000", '.'), Some(36_000_000));
+        assert_eq!(parse_time("00:01:02,345"), Some(62_345));
+        assert_eq!(parse_time("01:02.345"), Some(62_345));
+        assert_eq!(parse_time(" 10:00:00.000 "), Some(36_000_000));
         for bad in [
             "",
             "1:2",
@@ -686,8 +711,11 @@ mod tests {
             "00:00:00,12",
             "aa:bb:cc,ddd",
             "00:00:00",
+            "1:00:00:00,000",
+            "00:00:00,1234",
+            "0000:00:00,000",
         ] {
-            assert_eq!(parse_time(bad, ','), None, "{bad}");
+            assert_eq!(parse_time(bad), None, "{bad}");
         }
     }
 
@@ -717,7 +745,7 @@ mod tests {
         let mut d = Draft::default();
         let line = "<v.loud 主播 小王><c.red>全网</c>最低&amp;价</v>";
         strip_markup(line, 100, &mut d);
-        let text: String = d.parts.iter().map(|p| p.0.as_str()).collect();
+        let text: String = d.parts.iter().map(|p| p.0.as_ref()).collect();
         assert_eq!(text, "全网最低&价");
         assert_eq!(d.speaker.as_deref(), Some("主播 小王"));
         // Copied parts point at their bytes in the line.

@@ -79,7 +79,8 @@ fn webvtt_headers_notes_settings_voices_and_entities() {
     let t = parse(text, None);
     assert_eq!(t.format(), TranscriptFormat::WebVtt);
     assert_eq!(t.cues().len(), 2);
-    assert_eq!(t.cues()[0].text, "家人们，全网最低价 & 包邮");
+    assert_eq!(t.cue_text(0), "家人们，全网最低价 & 包邮");
+    assert_eq!(t.cue_text(9), "");
     let f = only(&t);
     assert_eq!(f.speaker.as_deref(), Some("主播"));
     assert_eq!((f.start_ms, f.end_ms), (Some(1_000), Some(4_000)));
