@@ -1022,3 +1022,25 @@ fn parallel_scanning_gives_the_serial_output_in_the_same_order() {
     let run = scan(&["--jobs", "0"], "");
     assert_usage_error(&run);
 }
+
+#[test]
+fn empty_transcripts_scan_clean() {
+    let dir = TempDir::new();
+    for name in ["e.txt", "e.srt", "e.jsonl"] {
+        let file = dir.write(name, "");
+        let run = scan(&["--format", "jsonl", &file], "");
+        assert_eq!(
+            (run.code, run.stdout.as_str()),
+            (0, ""),
+            "{name}: {}",
+            run.stderr
+        );
+    }
+    // A WebVTT file without its header is malformed, even when empty.
+    let file = dir.write("e.vtt", "");
+    let run = scan(&[&file], "");
+    let line = assert_usage_error(&run);
+    assert!(line.contains("WEBVTT"), "{line}");
+    let file = dir.write("h.vtt", "WEBVTT\n");
+    assert_eq!(scan(&[&file], "").code, 0);
+}
