@@ -42,30 +42,29 @@ const GOOD_ENOUGH: f64 = 6.0;
 /// More literals than this in a required set and it is not worth it.
 const MAX_REQUIRED: usize = 512;
 
+/// Where a placed pattern runs relative to its literals.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Placement {
+    /// From each occurrence of a literal every match starts with.
+    Anchored,
+    /// Over a window around each occurrence of a literal every match contains.
+    Windowed,
+}
+
 /// One rule's pattern, compiled for how it will be searched.
 #[derive(Debug, Clone)]
 pub(crate) enum RulePattern {
-    /// Run at each occurrence of one of `literals`, anchored there.
-    Anchored {
+    /// Run only where one of `literals` occurs.
+    Placed {
+        placement: Placement,
         regex: Regex,
         literals: Vec<String>,
-        /// How far a match may reach from its start, in bytes.
+        /// How far a match may reach from its literal, in bytes.
         reach: usize,
         /// The pattern asserts the end of the text (`$`): search to it.
         to_end: bool,
         /// Literals every match ends with, when rare enough to be worth
         /// looking for before running the regex.
-        confirm: Option<Vec<String>>,
-    },
-    /// Run over a window around each occurrence of one of `literals`.
-    Windowed {
-        regex: Regex,
-        literals: Vec<String>,
-        /// How far a match may reach from the literal, in bytes.
-        reach: usize,
-        /// The pattern asserts the end of the text (`$`): search to it.
-        to_end: bool,
-        /// As for `Anchored`.
         confirm: Option<Vec<String>>,
     },
     /// Searched over the whole text.
@@ -95,7 +94,8 @@ impl RulePattern {
                 .filter(|l| cost(l) < chosen && chosen > GOOD_ENOUGH)
         };
         if let Some(literals) = prefix.filter(|_| anchored_cost <= window_cost) {
-            return Ok(RulePattern::Anchored {
+            return Ok(RulePattern::Placed {
+                placement: Placement::Anchored,
                 regex: build(&format!(r"\A(?:{pattern})"))?,
                 literals,
                 reach: longest.unwrap_or(ANCHORED_REACH).clamp(1, ANCHORED_REACH),
@@ -104,7 +104,8 @@ impl RulePattern {
             });
         }
         if let Some(literals) = required {
-            return Ok(RulePattern::Windowed {
+            return Ok(RulePattern::Placed {
+                placement: Placement::Windowed,
                 regex: build(pattern)?,
                 confirm: confirm(cost(&literals)),
                 literals,
@@ -371,39 +372,27 @@ impl Patterns {
         let mut anchors = Vec::new();
         for (rule, pattern) in rules {
             match pattern {
-                RulePattern::Anchored {
+                RulePattern::Placed {
+                    placement,
                     regex,
                     literals,
                     reach,
                     to_end,
                     confirm,
                 } => {
+                    // A literal that another literal finds adds nothing:
+                    // 专柜价 starts with (or, in a window, contains) 专柜.
+                    let (list, implied): (_, fn(&str, &str) -> bool) = match placement {
+                        Placement::Anchored => (&mut patterns.anchored, |l, o| l.starts_with(o)),
+                        Placement::Windowed => (&mut patterns.windowed, |l, o| l.contains(o)),
+                    };
                     anchors.push(Anchors {
-                        pattern: patterns.anchored.len() as u32,
-                        windowed: false,
-                        literals: fewest(literals, |l, other| l.starts_with(other)),
+                        pattern: list.len() as u32,
+                        windowed: placement == Placement::Windowed,
+                        literals: fewest(literals, implied),
                     });
-                    let confirm = confirm.map(|l| fewest(l, |l, other| l.ends_with(other)));
-                    patterns
-                        .anchored
-                        .push(Search::new(rule, regex, reach, to_end, confirm));
-                }
-                RulePattern::Windowed {
-                    regex,
-                    literals,
-                    reach,
-                    to_end,
-                    confirm,
-                } => {
-                    anchors.push(Anchors {
-                        pattern: patterns.windowed.len() as u32,
-                        windowed: true,
-                        literals: fewest(literals, |l, other| l.contains(other)),
-                    });
-                    let confirm = confirm.map(|l| fewest(l, |l, other| l.ends_with(other)));
-                    patterns
-                        .windowed
-                        .push(Search::new(rule, regex, reach, to_end, confirm));
+                    let confirm = confirm.map(|l| fewest(l, |l, o| l.ends_with(o)));
+                    list.push(Search::new(rule, regex, reach, to_end, confirm));
                 }
                 RulePattern::Free(regex) => patterns.free.push((rule, regex)),
             }
@@ -599,7 +588,12 @@ mod tests {
     #[test]
     fn patterns_asserting_the_end_are_anchored_and_see_the_end() {
         let p = RulePattern::compile("都在抢(?:[^劫]|$)").unwrap();
-        let RulePattern::Anchored { to_end, .. } = &p else {
+        let RulePattern::Placed {
+            placement: Placement::Anchored,
+            to_end,
+            ..
+        } = &p
+        else {
             panic!("not anchored: {p:?}");
         };
         assert!(to_end);
@@ -616,7 +610,12 @@ mod tests {
 
     fn windowed(pattern: &str) -> (Vec<String>, Patterns) {
         let p = RulePattern::compile(pattern).unwrap();
-        let RulePattern::Windowed { literals, .. } = &p else {
+        let RulePattern::Placed {
+            placement: Placement::Windowed,
+            literals,
+            ..
+        } = &p
+        else {
             panic!("not windowed: {p:?}");
         };
         let literals = literals.clone();
@@ -671,7 +670,16 @@ mod tests {
     #[test]
     fn rare_prefixes_stay_anchored() {
         let p = RulePattern::compile("(?:全网|全平台)最低价?").unwrap();
-        assert!(matches!(p, RulePattern::Anchored { .. }), "{p:?}");
+        assert!(
+            matches!(
+                p,
+                RulePattern::Placed {
+                    placement: Placement::Anchored,
+                    ..
+                }
+            ),
+            "{p:?}"
+        );
     }
 
     #[test]
@@ -679,7 +687,12 @@ mod tests {
         // A list of sixteen verbs must not shrink to the bare 一.
         let p = RulePattern::compile("一(?:用|抹|涂|擦|洗|敷|贴|吃|喝|喷|泡|按|刷|戴|揉|搓)就好")
             .unwrap();
-        let RulePattern::Anchored { literals, .. } = &p else {
+        let RulePattern::Placed {
+            placement: Placement::Anchored,
+            literals,
+            ..
+        } = &p
+        else {
             panic!("not anchored: {p:?}");
         };
         assert!(
