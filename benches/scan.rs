@@ -12,9 +12,13 @@
 //!   and scanned end to end, next to parsing alone, so the share of parsing
 //!   is visible.
 //!
+//! * `stream`: the latency of one `push_partial` of a typical 30-character
+//!   hypothesis on a live stream with a full tail of earlier speech, and the
+//!   sustained throughput of replaying the corpus as a stream of finals.
+//!
 //! `cargo bench --bench scan -- --quick` finishes in a minute or two.
 
-use adcop::{RuleSet, Scanner, Transcript, TranscriptFormat};
+use adcop::{RuleSet, Scanner, StreamScanner, Transcript, TranscriptFormat};
 use aho_corasick::{AhoCorasick, MatchKind};
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use jieba_rs::Jieba;
@@ -191,5 +195,59 @@ fn transcript(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, build, corpus, transcript);
+fn stream(c: &mut Criterion) {
+    let scanner = Scanner::new();
+    adcop::warm_up();
+    let speech = [
+        "家人们晚上好，欢迎新进来的宝宝们，先点个关注",
+        "这款面霜是我们家卖得最好的一款，最近天气干",
+        "今天直播间给到的价格是真的很划算，大家看一下",
+        "质地很清爽，上脸一点都不油腻，敏感肌也可以用",
+    ];
+    let mut live = StreamScanner::new(&scanner);
+    for (i, text) in speech.iter().cycle().take(40).enumerate() {
+        let t = i as u64 * 3000;
+        live.push_final(i as u64, text, t, t + 2900);
+    }
+    // Two hypotheses of one utterance, about 30 characters each, taking turns
+    // so the stream's state does not grow.
+    let hypotheses = [
+        "今天这个价格绝对是全网最低价了，错过再等一年哦家人",
+        "今天这个价格绝对是全网最低的了，错过再等一年哦家人",
+    ];
+    let mut group = c.benchmark_group("stream");
+    group.sample_size(50);
+    group.measurement_time(Duration::from_secs(3));
+    let mut turn = 0;
+    group.bench_function("push_partial_30_chars", |b| {
+        b.iter(|| {
+            turn ^= 1;
+            live.push_partial(1000, black_box(hypotheses[turn]), 120_000, 122_000)
+                .len()
+        })
+    });
+
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
+    if let Ok(text) = load_corpus(&dir) {
+        // A long replay: each corpus document as one final segment.
+        let docs: Vec<&str> = text.lines().filter(|l| !l.is_empty()).take(5_000).collect();
+        let bytes: usize = docs.iter().map(|d| d.len()).sum();
+        group.throughput(Throughput::Bytes(bytes as u64));
+        group.sample_size(10);
+        group.bench_function("replay_finals", |b| {
+            b.iter(|| {
+                let mut s = StreamScanner::new(&scanner);
+                let mut events = 0;
+                for (i, d) in docs.iter().enumerate() {
+                    let t = i as u64 * 2000;
+                    events += s.push_final(i as u64, d, t, t + 1900).len();
+                }
+                events
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, build, corpus, transcript, stream);
 criterion_main!(benches);

@@ -15,6 +15,7 @@ mod ruleset;
 mod scanner;
 mod segment;
 mod selftest;
+mod stream;
 mod transcript;
 
 pub use decode::{decode, TextEncoding};
@@ -28,6 +29,7 @@ pub use rule::{
 pub use ruleset::RuleSet;
 pub use scanner::{Scanner, ScannerBuilder};
 pub use selftest::{check_examples, ExampleFailure};
+pub use stream::{StreamEvent, StreamFinding, StreamScanner};
 pub use transcript::{Cue, Transcript, TranscriptFinding, TranscriptFormat, TranscriptWarning};
 
 /// Loads the shared segmenter's dictionary now rather than on the first scan
