@@ -30,6 +30,14 @@ impl Severity {
         }
     }
 
+    /// One step more serious (`Info → Warning → Error`); `Error` stays `Error`.
+    pub fn raised(self) -> Severity {
+        match self {
+            Severity::Info => Severity::Warning,
+            _ => Severity::Error,
+        }
+    }
+
     /// One step less serious (`Error → Warning → Info`); `Info` stays `Info`.
     pub fn lowered(self) -> Severity {
         match self {

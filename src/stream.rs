@@ -8,8 +8,9 @@
 //! and its sentence), so memory stays flat over a stream of any length.
 
 use crate::finding::{Finding, Span};
-use crate::rule::Severity;
+use crate::rule::{Category, Severity};
 use crate::scanner::Scanner;
+use aho_corasick::AhoCorasick;
 use std::collections::VecDeque;
 
 /// Final text kept for context, in bytes: a sentence window (80 chars each
@@ -20,6 +21,26 @@ const DEFAULT_TAIL_BYTES: usize = 1024;
 /// in bytes: a sentence window of context and the longest claim. Findings
 /// that start before it are settled.
 const RESCAN_CONTEXT_BYTES: usize = 384;
+
+/// Words that call for an order, and words that announce a draw: the two
+/// halves of a draw tied to buying (rule PRZ009) said in separate utterances.
+const ORDER_CALLS: &[&str] = &[
+    "下单",
+    "拍下",
+    "拍一单",
+    "去拍",
+    "拍起来",
+    "付款",
+    "购买",
+    "上车",
+    "抢购",
+    "小黄车",
+    "点链接",
+];
+const DRAW_WORDS: &[&str] = &["抽奖", "福袋", "抽免单", "锦鲤", "开奖"];
+
+/// The rule a draw near an order call is reported under.
+const PRIZE_PURCHASE_RULE: &str = "PRZ009";
 
 /// How many finalised segment IDs are remembered to drop duplicates.
 const REMEMBERED_FINALS: usize = 256;
@@ -75,6 +96,8 @@ struct Live {
     reported: StreamFinding,
     /// Char range in its start segment, for matching across rescans.
     chars: std::ops::Range<usize>,
+    /// Raised by a session rule: rescans keep the raise.
+    raised: bool,
 }
 
 /// Scans one live room's ASR stream. Cheap to create: one per room, built
@@ -91,6 +114,39 @@ pub struct StreamScanner {
     finals: VecDeque<u64>,
     live: Vec<Live>,
     next_id: u64,
+    session: Session,
+}
+
+/// State of the rules that only make sense over time.
+#[derive(Debug, Clone)]
+struct Session {
+    /// A draw within this long of an order call is tied to buying.
+    prize_window_ms: u64,
+    /// More repeats than this of one urgency phrase within `urgency_window_ms`
+    /// raise its severity.
+    urgency_limit: usize,
+    urgency_window_ms: u64,
+    words: Option<AhoCorasick>,
+    /// When the last order call and the last draw were said (final text).
+    last_order_ms: Option<u64>,
+    last_draw_ms: Option<u64>,
+    /// Urgency findings said recently: (rule, matched, time), oldest first.
+    urgency: VecDeque<(String, String, u64)>,
+}
+
+impl Session {
+    fn new() -> Session {
+        let words: Vec<&str> = ORDER_CALLS.iter().chain(DRAW_WORDS).copied().collect();
+        Session {
+            prize_window_ms: 60_000,
+            urgency_limit: 3,
+            urgency_window_ms: 600_000,
+            words: AhoCorasick::new(words).ok(),
+            last_order_ms: None,
+            last_draw_ms: None,
+            urgency: VecDeque::new(),
+        }
+    }
 }
 
 impl StreamScanner {
@@ -104,7 +160,25 @@ impl StreamScanner {
             finals: VecDeque::new(),
             live: Vec::new(),
             next_id: 1,
+            session: Session::new(),
         }
+    }
+
+    /// A draw (抽奖, 福袋) said within `ms` of an order call (下单, 拍下,
+    /// 付款) in another utterance is reported as a draw tied to buying
+    /// (PRZ009, when the scanner has it). Default: 60 s; 0 turns it off.
+    pub fn with_prize_purchase_window(mut self, ms: u64) -> StreamScanner {
+        self.session.prize_window_ms = ms;
+        self
+    }
+
+    /// The same urgency phrase (最后三单, 手慢无) said more than `limit` times
+    /// within `window_ms` is reported one severity step higher from then on.
+    /// Default: 3 times in ten minutes.
+    pub fn with_urgency_repeats(mut self, limit: usize, window_ms: u64) -> StreamScanner {
+        self.session.urgency_limit = limit;
+        self.session.urgency_window_ms = window_ms;
+        self
     }
 
     /// Keeps at most about `bytes` of final text for context (default 1024).
@@ -178,9 +252,144 @@ impl StreamScanner {
             end_ms,
             is_final: true,
         });
-        let events = self.rescan();
+        let mut events = self.rescan();
+        self.repeated_urgency(segment_id, &mut events, end_ms);
+        self.draw_near_order(segment_id, text, start_ms, end_ms, &mut events);
         self.trim_tail();
         events
+    }
+
+    /// Counts the urgency findings this final confirms, and raises one
+    /// whose phrase was said more than the limit within the window; a
+    /// finding already reported is revised.
+    fn repeated_urgency(&mut self, segment_id: u64, events: &mut Vec<StreamEvent>, now_ms: u64) {
+        let session = &mut self.session;
+        while session
+            .urgency
+            .front()
+            .is_some_and(|(_, _, t)| t + session.urgency_window_ms < now_ms)
+        {
+            session.urgency.pop_front();
+        }
+        for live in self.live.iter_mut() {
+            let f = &mut live.reported;
+            if f.segment_id != segment_id
+                || !f.confirmed
+                || f.finding.category() != Category::Urgency
+            {
+                continue;
+            }
+            let rule = f.finding.rule_id().to_string();
+            let matched = f.finding.matched().to_string();
+            let said = session
+                .urgency
+                .iter()
+                .filter(|(r, m, _)| *r == rule && *m == matched)
+                .count();
+            session.urgency.push_back((rule, matched, now_ms));
+            if said < session.urgency_limit || f.finding.severity == Severity::Error {
+                continue;
+            }
+            f.finding.severity = f.finding.severity.raised();
+            live.raised = true;
+            let f = &live.reported;
+            let found_now = events.iter_mut().find_map(|e| match e {
+                StreamEvent::Found(g) | StreamEvent::Revised(g) if g.id == f.id => Some(g),
+                _ => None,
+            });
+            match found_now {
+                Some(g) => g.finding.severity = f.finding.severity,
+                None => events.push(StreamEvent::Revised(f.clone())),
+            }
+        }
+    }
+
+    /// Reports a draw said in this final within the window of an order call
+    /// said before it, or an order call within the window after a draw.
+    fn draw_near_order(
+        &mut self,
+        segment_id: u64,
+        text: &str,
+        start_ms: u64,
+        end_ms: u64,
+        events: &mut Vec<StreamEvent>,
+    ) {
+        let session = &mut self.session;
+        let Some(words) = &session.words else { return };
+        if session.prize_window_ms == 0 {
+            return;
+        }
+        let mut draw = None;
+        let mut order = None;
+        for m in words.find_iter(text) {
+            let word = &text[m.range()];
+            if DRAW_WORDS.contains(&word) {
+                draw.get_or_insert(m.range());
+            } else {
+                order.get_or_insert(m.range());
+            }
+        }
+        let within = |t: Option<u64>| {
+            t.is_some_and(|t| start_ms.saturating_sub(t) <= session.prize_window_ms)
+        };
+        // Both in one utterance is the rule's own (static) matter.
+        let tied = match (&draw, &order) {
+            (Some(d), None) if within(session.last_order_ms) => Some(d.clone()),
+            (None, Some(o)) if within(session.last_draw_ms) => Some(o.clone()),
+            _ => None,
+        };
+        if order.is_some() {
+            session.last_order_ms = Some(end_ms);
+        }
+        if draw.is_some() {
+            session.last_draw_ms = Some(end_ms);
+        }
+        let Some(range) = tied else { return };
+        let Some(rule) = self
+            .scanner
+            .active_rules()
+            .find(|r| r.id == PRIZE_PURCHASE_RULE)
+        else {
+            return;
+        };
+        let matched = &text[range.clone()];
+        let before = &text[..range.start];
+        let chars = before.chars().count();
+        let units: usize = before.chars().map(char::len_utf16).sum();
+        let finding = Finding {
+            rule: rule.id.clone(),
+            name: rule.name.clone(),
+            category: rule.category,
+            severity: rule.severity,
+            span: Span {
+                start: range.start,
+                end: range.end,
+            },
+            char_span: Span {
+                start: chars,
+                end: chars + matched.chars().count(),
+            },
+            utf16_span: Span {
+                start: units,
+                end: units + matched.encode_utf16().count(),
+            },
+            matched: matched.to_string(),
+            message: rule.message.replace("{matched}", matched),
+            basis: rule.basis.clone(),
+            suggestion: rule.suggestion.replace("{matched}", matched),
+            facts: None,
+        };
+        let reported = StreamFinding {
+            id: self.next_id,
+            finding,
+            segment_id,
+            segment_ids: vec![segment_id],
+            start_ms,
+            end_ms,
+            confirmed: true,
+        };
+        self.next_id += 1;
+        events.push(StreamEvent::Found(reported));
     }
 
     /// Ends the stream: a hypothesis still open is taken as final. Returns
@@ -276,18 +485,26 @@ impl StreamScanner {
             match previous {
                 Some(i) => {
                     matched_live[i] = true;
+                    let raised = self.live[i].raised;
                     let old = &self.live[i].reported;
-                    let reported = StreamFinding {
+                    let mut reported = StreamFinding {
                         id: old.id,
                         ..candidate
                     };
+                    if raised {
+                        reported.finding.severity = reported.finding.severity.raised();
+                    }
                     let changed = old.finding.matched() != reported.finding.matched()
                         || old.finding.severity() != reported.finding.severity()
                         || old.segment_ids != reported.segment_ids;
                     if changed {
                         events.push(StreamEvent::Revised(reported.clone()));
                     }
-                    next_live.push(Live { reported, chars });
+                    next_live.push(Live {
+                        reported,
+                        chars,
+                        raised,
+                    });
                 }
                 None => {
                     let reported = StreamFinding {
@@ -296,7 +513,11 @@ impl StreamScanner {
                     };
                     self.next_id += 1;
                     events.push(StreamEvent::Found(reported.clone()));
-                    next_live.push(Live { reported, chars });
+                    next_live.push(Live {
+                        reported,
+                        chars,
+                        raised: false,
+                    });
                 }
             }
         }

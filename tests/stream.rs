@@ -153,3 +153,90 @@ fn four_hours_of_speech_keep_memory_flat() {
     assert!(reported >= 3_600, "{reported}");
     assert!(peak <= 4 * 1024, "retained {peak} bytes");
 }
+
+fn full() -> &'static Scanner {
+    static S: OnceLock<Scanner> = OnceLock::new();
+    S.get_or_init(Scanner::new)
+}
+
+fn rules_found(events: &[StreamEvent]) -> Vec<String> {
+    events
+        .iter()
+        .filter_map(|e| match e {
+            StreamEvent::Found(f) => Some(f.finding.rule_id().to_string()),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn a_draw_soon_after_an_order_call_is_tied_to_buying() {
+    let mut s = StreamScanner::new(full());
+    s.push_final(1, "家人们赶紧去拍", 0, 2_000);
+    let events = s.push_final(2, "等一下我们开福袋", 30_000, 32_000);
+    assert!(
+        rules_found(&events).contains(&"PRZ009".to_string()),
+        "{events:?}"
+    );
+    let f = events
+        .iter()
+        .find_map(|e| match e {
+            StreamEvent::Found(f) if f.finding.rule_id() == "PRZ009" => Some(f.clone()),
+            _ => None,
+        })
+        .unwrap();
+    assert_eq!(f.finding.matched(), "福袋");
+    assert_eq!(f.segment_id, 2);
+
+    // Too far apart, or turned off: nothing.
+    let mut s = StreamScanner::new(full());
+    s.push_final(1, "家人们赶紧去拍", 0, 2_000);
+    let events = s.push_final(2, "等一下我们开福袋", 300_000, 302_000);
+    assert!(
+        !rules_found(&events).contains(&"PRZ009".to_string()),
+        "{events:?}"
+    );
+    let mut s = StreamScanner::new(full()).with_prize_purchase_window(0);
+    s.push_final(1, "家人们赶紧去拍", 0, 2_000);
+    let events = s.push_final(2, "等一下我们开福袋", 3_000, 4_000);
+    assert!(
+        !rules_found(&events).contains(&"PRZ009".to_string()),
+        "{events:?}"
+    );
+}
+
+#[test]
+fn an_urgency_phrase_said_too_often_is_raised() {
+    let mut s = StreamScanner::new(full()).with_urgency_repeats(2, 600_000);
+    let mut severities = Vec::new();
+    for i in 0..4u64 {
+        let t = i * 60_000;
+        // A hypothesis first, then the final: the raise comes with the final.
+        let found = |events: Vec<StreamEvent>, into: &mut Vec<(u64, Severity)>| {
+            for e in events {
+                if let StreamEvent::Found(f) | StreamEvent::Revised(f) = e {
+                    into.push((i, f.severity()));
+                }
+            }
+        };
+        found(
+            s.push_partial(2 * i, "最后三单", t, t + 900),
+            &mut severities,
+        );
+        found(
+            s.push_final(2 * i, "最后三单", t, t + 1_000),
+            &mut severities,
+        );
+        // A rescan of the same text keeps the raise: no revision back.
+        let later = s.push_partial(2 * i + 1, "好的", t + 2_000, t + 2_500);
+        assert!(later.is_empty(), "{later:?}");
+    }
+    let raised: Vec<u64> = severities
+        .iter()
+        .filter(|(_, sev)| *sev == Severity::Error)
+        .map(|(i, _)| *i)
+        .collect();
+    assert_eq!(raised, [2, 3], "{severities:?}");
+    // Each utterance was found once as a hypothesis, and revised only when raised.
+    assert_eq!(severities.len(), 6, "{severities:?}");
+}
