@@ -1,7 +1,7 @@
 //! What a scan reports: one [`Finding`] per flagged phrase.
 
 use crate::facts::Facts;
-use crate::rule::{Category, Severity};
+use crate::rule::{Category, Rule, Severity};
 use serde::Serialize;
 
 /// A half-open range `[start, end)` into the original text, in one unit
@@ -66,6 +66,31 @@ pub struct Finding {
 }
 
 impl Finding {
+    /// A finding of `rule` over `matched`, found at byte `span`. Char and
+    /// UTF-16 spans are left empty for the caller to fill.
+    pub(crate) fn of_rule(
+        rule: &Rule,
+        severity: Severity,
+        span: Span,
+        matched: &str,
+        facts: Option<Facts>,
+    ) -> Finding {
+        Finding {
+            rule: rule.id.clone(),
+            name: rule.name.clone(),
+            category: rule.category,
+            severity,
+            span,
+            char_span: Span { start: 0, end: 0 },
+            utf16_span: Span { start: 0, end: 0 },
+            matched: matched.to_string(),
+            message: rule.message.replace("{matched}", matched),
+            basis: rule.basis.clone(),
+            suggestion: rule.suggestion.replace("{matched}", matched),
+            facts,
+        }
+    }
+
     /// Stable rule ID, e.g. `ABS001`.
     pub fn rule_id(&self) -> &str {
         &self.rule

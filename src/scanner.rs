@@ -378,21 +378,13 @@ impl Scanner {
             }
             let (s, e) = grapheme_bounds(text, chunk.start + s, chunk.start + e);
             let rule = &inner.rules[c.rule as usize].rule;
-            let matched = text[s..e].to_string();
-            out.push(Finding {
-                rule: rule.id.clone(),
-                name: rule.name.clone(),
-                category: rule.category,
-                severity: c.severity,
-                span: Span { start: s, end: e },
-                char_span: Span { start: 0, end: 0 },
-                utf16_span: Span { start: 0, end: 0 },
-                message: rule.message.replace("{matched}", &matched),
-                matched,
-                basis: rule.basis.clone(),
-                suggestion: rule.suggestion.replace("{matched}", &text[s..e]),
-                facts: c.facts,
-            });
+            out.push(Finding::of_rule(
+                rule,
+                c.severity,
+                Span { start: s, end: e },
+                &text[s..e],
+                c.facts,
+            ));
         }
     }
 

@@ -356,28 +356,23 @@ impl StreamScanner {
         let before = &text[..range.start];
         let chars = before.chars().count();
         let units: usize = before.chars().map(char::len_utf16).sum();
-        let finding = Finding {
-            rule: rule.id.clone(),
-            name: rule.name.clone(),
-            category: rule.category,
-            severity: rule.severity,
-            span: Span {
+        let mut finding = Finding::of_rule(
+            rule,
+            rule.severity,
+            Span {
                 start: range.start,
                 end: range.end,
             },
-            char_span: Span {
-                start: chars,
-                end: chars + matched.chars().count(),
-            },
-            utf16_span: Span {
-                start: units,
-                end: units + matched.encode_utf16().count(),
-            },
-            matched: matched.to_string(),
-            message: rule.message.replace("{matched}", matched),
-            basis: rule.basis.clone(),
-            suggestion: rule.suggestion.replace("{matched}", matched),
-            facts: None,
+            matched,
+            None,
+        );
+        finding.char_span = Span {
+            start: chars,
+            end: chars + matched.chars().count(),
+        };
+        finding.utf16_span = Span {
+            start: units,
+            end: units + matched.encode_utf16().count(),
         };
         let reported = StreamFinding {
             id: self.next_id,

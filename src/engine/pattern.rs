@@ -204,33 +204,22 @@ fn starting_literals(hir: &Hir, max: usize) -> Option<Vec<String>> {
     // Generous limits: a list of sixteen verbs is a class to the extractor,
     // and past its total it keeps only each literal's first bytes (一 of
     // 一用就), which occur everywhere. Cutting to whole characters is ours.
-    let seq: Seq = Extractor::new()
-        .kind(ExtractKind::Prefix)
-        .limit_class(24)
-        .limit_total(1 << 12)
-        .extract(hir);
-    let literals = seq.literals()?;
-    for chars in (1..=ANCHOR_CHARS).rev() {
-        let mut out = std::collections::BTreeSet::new();
-        for lit in literals {
-            let short: String = whole_chars(lit.as_bytes())?.chars().take(chars).collect();
-            if short.is_empty() {
-                return None;
-            }
-            out.insert(short);
-        }
-        if out.len() <= max {
-            return (!out.is_empty()).then(|| out.into_iter().collect());
-        }
-    }
-    None
+    extracted(hir, ExtractKind::Prefix, max)
 }
 
 /// The literals every match of `hir` ends with, cut to their last few
 /// characters, if there are few and none is empty.
 fn ending_literals(hir: &Hir) -> Option<Vec<String>> {
+    extracted(hir, ExtractKind::Suffix, MAX_REQUIRED)
+}
+
+/// The prefix or suffix literals of `hir`, each cut to its first (prefix) or
+/// last (suffix) `ANCHOR_CHARS` whole characters, fewer when that leaves
+/// more than `max`; `None` when there is no finite, non-empty set.
+fn extracted(hir: &Hir, kind: ExtractKind, max: usize) -> Option<Vec<String>> {
+    let prefix = matches!(kind, ExtractKind::Prefix);
     let seq: Seq = Extractor::new()
-        .kind(ExtractKind::Suffix)
+        .kind(kind)
         .limit_class(24)
         .limit_total(1 << 12)
         .extract(hir);
@@ -239,17 +228,22 @@ fn ending_literals(hir: &Hir) -> Option<Vec<String>> {
         let mut out = std::collections::BTreeSet::new();
         for lit in literals {
             let bytes = lit.as_bytes();
-            // The extractor may cut a literal inside a character at its start.
-            let tail =
-                (0..=bytes.len().min(3)).find_map(|k| std::str::from_utf8(&bytes[k..]).ok())?;
-            let n = tail.chars().count();
-            let short: String = tail.chars().skip(n.saturating_sub(chars)).collect();
+            // The extractor may cut a literal inside a character: at its end
+            // for prefixes, at its start for suffixes.
+            let whole = if prefix {
+                whole_chars(bytes)?
+            } else {
+                (0..=bytes.len().min(3)).find_map(|k| std::str::from_utf8(&bytes[k..]).ok())?
+            };
+            let n = whole.chars().count();
+            let skip = if prefix { 0 } else { n.saturating_sub(chars) };
+            let short: String = whole.chars().skip(skip).take(chars).collect();
             if short.is_empty() {
                 return None;
             }
             out.insert(short);
         }
-        if out.len() <= MAX_REQUIRED {
+        if out.len() <= max {
             return (!out.is_empty()).then(|| out.into_iter().collect());
         }
     }
