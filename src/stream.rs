@@ -17,10 +17,13 @@ use std::collections::VecDeque;
 /// side) plus the longest claim, in CJK bytes, with room to spare.
 const DEFAULT_TAIL_BYTES: usize = 1024;
 
-/// How much final text before the newest segment is rescanned on a push,
-/// in bytes: a sentence window of context and the longest claim. Findings
-/// that start before it are settled.
+/// Most final text before the newest segment rescanned on a push, in
+/// bytes. Findings that start before the rescanned text are settled.
 const RESCAN_CONTEXT_BYTES: usize = 384;
+
+/// Earlier segments are rescanned until at least this much context is in:
+/// the longest claim split across several short segments.
+const RESCAN_MIN_CONTEXT_BYTES: usize = 48;
 
 /// Words that call for an order, and words that announce a draw: the two
 /// halves of a draw tied to buying (rule PRZ009) said in separate utterances.
@@ -422,10 +425,20 @@ impl StreamScanner {
             starts.push(text.len());
             text.push_str(&s.text);
         }
-        // Rescan from a little before the newest segment: the hypothesis, or
-        // the final just pushed.
+        // Rescan the newest segment (the hypothesis, or the final just
+        // pushed) and whole earlier segments back to at least
+        // `RESCAN_MIN_CONTEXT_BYTES` of context, at most
+        // `RESCAN_CONTEXT_BYTES`: a claim split across short segments is
+        // found, and settled utterances are not judged again on every push.
         let newest = starts.last().copied().unwrap_or(0);
-        let mut from = newest.saturating_sub(RESCAN_CONTEXT_BYTES);
+        let floor = newest.saturating_sub(RESCAN_CONTEXT_BYTES);
+        let mut from = starts
+            .iter()
+            .rev()
+            .copied()
+            .find(|&s| newest - s >= RESCAN_MIN_CONTEXT_BYTES)
+            .unwrap_or(0)
+            .max(floor);
         while !text.is_char_boundary(from) {
             from += 1;
         }
