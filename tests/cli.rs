@@ -1044,3 +1044,21 @@ fn empty_transcripts_scan_clean() {
     let file = dir.write("h.vtt", "WEBVTT\n");
     assert_eq!(scan(&[&file], "").code, 0);
 }
+
+#[test]
+fn json_output_is_byte_identical_across_runs() {
+    let args = [
+        "--format",
+        "json",
+        "--min-severity",
+        "info",
+        "examples/sample/lipstick_live.srt",
+        "examples/sample/health_drink_live.vtt",
+        "examples/sample/facecream_snacks.txt",
+    ];
+    let first = scan(&args, "");
+    assert_eq!(first.code, 1, "stderr: {}", first.stderr);
+    for _ in 0..3 {
+        assert_eq!(scan(&args, "").stdout, first.stdout);
+    }
+}
