@@ -12,6 +12,35 @@ use std::sync::OnceLock;
 /// Most bytes a compiled rule regex may take; keeps a hostile pack from eating memory.
 pub(crate) const REGEX_SIZE_LIMIT: usize = 2 * 1024 * 1024;
 
+/// Most phrases in one list: a rule's terms, exemptions or qualifiers, or a
+/// category's exemption phrases. The built-in pack's longest has 144.
+pub(crate) const MAX_PHRASES: usize = 10_000;
+
+/// Longest phrase, in characters. The built-in pack's longest has 14.
+pub(crate) const MAX_PHRASE_CHARS: usize = 64;
+
+/// Checks a phrase list against the limits before any work is done on it,
+/// so a hostile pack fails fast instead of loading slowly.
+fn check_phrases(key: &str, phrases: &[String]) -> std::result::Result<(), String> {
+    if phrases.len() > MAX_PHRASES {
+        return Err(format!(
+            "'{key}' has {} phrases; at most {MAX_PHRASES} are allowed",
+            phrases.len()
+        ));
+    }
+    if let Some(p) = phrases
+        .iter()
+        .find(|p| p.chars().count() > MAX_PHRASE_CHARS)
+    {
+        let head: String = p.chars().take(16).collect();
+        return Err(format!(
+            "'{key}' has a phrase of {} characters ({head:?}…); at most {MAX_PHRASE_CHARS} are allowed",
+            p.chars().count()
+        ));
+    }
+    Ok(())
+}
+
 /// A built-in rule file: its name and its text, embedded at compile time.
 macro_rules! builtin {
     ($name:literal) => {
@@ -155,13 +184,14 @@ impl RuleSet {
         for spanned in file.exemptions {
             let line = line_col(text, spanned.span().start).0;
             let mut ex = spanned.into_inner();
-            ex.phrases = clean_phrases(&ex.phrases);
             let fail = |message: String| Error::InvalidRule {
                 origin: origin.to_string(),
                 line,
                 rule: format!("[[exemptions]] {}", ex.category),
                 message,
             };
+            check_phrases("phrases", &ex.phrases).map_err(fail)?;
+            ex.phrases = clean_phrases(&ex.phrases);
             for p in &ex.patterns {
                 if matches_empty(p).map_err(fail)? {
                     return Err(fail(format!("pattern {p:?} matches the empty string")));
@@ -288,10 +318,11 @@ pub(crate) fn compile(pattern: &str) -> std::result::Result<regex::Regex, String
 
 /// Normalises phrases the way the scanner sees text, dropping blanks and repeats.
 fn clean_phrases(phrases: &[String]) -> Vec<String> {
+    let mut seen = std::collections::HashSet::with_capacity(phrases.len());
     let mut out: Vec<String> = Vec::with_capacity(phrases.len());
     for p in phrases {
         let n = normalize_term(p);
-        if !n.trim().is_empty() && !out.contains(&n) {
+        if !n.trim().is_empty() && seen.insert(n.clone()) {
             out.push(n);
         }
     }
@@ -355,7 +386,15 @@ fn validate(rule: &mut Rule, origin: &str, line: usize) -> Result<CompiledRegexe
             return Err(fail(format!("'{key}' is missing or empty")));
         }
     }
+    for (key, list) in [
+        ("terms", &rule.terms),
+        ("exempt", &rule.exempt),
+        ("qualifiers", &rule.qualifiers),
+    ] {
+        check_phrases(key, list).map_err(fail)?;
+    }
     let mut terms: Vec<String> = Vec::with_capacity(rule.terms.len());
+    let mut seen = std::collections::HashSet::with_capacity(rule.terms.len());
     for t in &rule.terms {
         let n = normalize_term(t);
         if n.trim().is_empty() || n.chars().all(|c| !c.is_alphanumeric()) {
@@ -363,7 +402,7 @@ fn validate(rule: &mut Rule, origin: &str, line: usize) -> Result<CompiledRegexe
                 "term {t:?} has no letter or digit: it would match punctuation everywhere"
             )));
         }
-        if terms.contains(&n) {
+        if !seen.insert(n.clone()) {
             return Err(fail(format!("term {t:?} is listed twice")));
         }
         terms.push(n);

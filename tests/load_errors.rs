@@ -858,3 +858,47 @@ fn qualifier_pattern_matching_the_empty_string_is_refused() {
         &["qualifier_pattern", "empty string"],
     );
 }
+
+#[test]
+fn deeply_nested_toml_fails_cleanly() {
+    let depth = 100_000;
+    let text = format!(
+        "{}\nx = {}{}",
+        rule("USR001", "terms = [\"a\"]"),
+        "[".repeat(depth),
+        "]".repeat(depth)
+    );
+    let e = load_err("deep.toml", &text);
+    assert!(e.to_string().starts_with("deep.toml:"), "{e}");
+}
+
+#[test]
+fn hostile_phrase_lists_fail_fast_with_the_limit() {
+    // 100,000 distinct terms: refused before any work is done on them.
+    let terms: Vec<String> = (0..100_000).map(|i| format!("\"t{i}\"")).collect();
+    let text = rule("USR001", &format!("terms = [{}]", terms.join(",")));
+    let started = std::time::Instant::now();
+    let e = load_err("many.toml", &text);
+    assert_invalid(&e, "many.toml", 1, "USR001", &["terms", "100000", "10000"]);
+    assert!(started.elapsed() < std::time::Duration::from_secs(10));
+
+    // 10,000 terms are allowed and load.
+    let terms: Vec<String> = (0..10_000).map(|i| format!("\"t{i}\"")).collect();
+    let text = rule("USR001", &format!("terms = [{}]", terms.join(",")));
+    RuleSet::from_toml("ok.toml", &text).expect("at the limit");
+
+    // A phrase too long to be a phrase.
+    let long = "最".repeat(65);
+    let text = rule("USR001", &format!("terms = [\"a\"]\nexempt = [\"{long}\"]"));
+    let e = load_err("long.toml", &text);
+    assert_invalid(&e, "long.toml", 1, "USR001", &["exempt", "65", "64"]);
+
+    // The same limits hold for a category's exemption phrases.
+    let phrases: Vec<String> = (0..10_001).map(|i| format!("\"p{i}\"")).collect();
+    let text = format!(
+        "[[exemptions]]\ncategory = \"custom\"\nwhy = \"w\"\nphrases = [{}]\n",
+        phrases.join(",")
+    );
+    let e = load_err("ex.toml", &text);
+    assert!(e.to_string().contains("at most 10000"), "{e}");
+}
