@@ -91,6 +91,25 @@ impl Finding {
         }
     }
 
+    /// Sets the byte, char and UTF-16 spans to byte range `range` of `text`,
+    /// counting from the start of `text`.
+    pub(crate) fn place(&mut self, text: &str, range: std::ops::Range<usize>) {
+        let (chars, units) = count_units(&text.as_bytes()[..range.start]);
+        let (c, u) = count_units(&text.as_bytes()[range.clone()]);
+        self.span = Span {
+            start: range.start,
+            end: range.end,
+        };
+        self.char_span = Span {
+            start: chars,
+            end: chars + c,
+        };
+        self.utf16_span = Span {
+            start: units,
+            end: units + u,
+        };
+    }
+
     /// Stable rule ID, e.g. `ABS001`.
     pub fn rule_id(&self) -> &str {
         &self.rule
@@ -140,4 +159,21 @@ impl Finding {
     pub fn facts(&self) -> Option<&Facts> {
         self.facts.as_ref()
     }
+}
+
+/// Chars and UTF-16 code units in valid UTF-8 bytes: every byte that is not a
+/// continuation byte starts a char, and a 4-byte char takes two code units.
+pub(crate) fn count_units(bytes: &[u8]) -> (usize, usize) {
+    let (mut chars, mut astral) = (0usize, 0usize);
+    // Byte-wide counters over short blocks let the loop run on whole vectors.
+    for block in bytes.chunks(255) {
+        let (mut c, mut a) = (0u8, 0u8);
+        for &b in block {
+            c += u8::from((b as i8) >= -0x40);
+            a += u8::from(b >= 0xF0);
+        }
+        chars += usize::from(c);
+        astral += usize::from(a);
+    }
+    (chars, chars + astral)
 }

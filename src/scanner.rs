@@ -8,7 +8,7 @@ use crate::engine::dict::{covered_by, Dict, DictBuilder, Hits, Use};
 use crate::engine::pattern::Patterns;
 use crate::error::{Error, Result};
 use crate::facts::{apply, Facts, Outcome};
-use crate::finding::{Finding, Span};
+use crate::finding::{count_units, Finding, Span};
 use crate::normalize::{normalize_term, Normalized};
 use crate::rule::{Boundary, Category, Extend, Profile, Rule, Severity};
 use crate::ruleset::{selector_category, selector_matches, LoadedRule, RuleSet};
@@ -662,21 +662,4 @@ fn fill_unit_offsets(text: &str, findings: &mut [Finding]) {
             end: units + u,
         };
     }
-}
-
-/// Chars and UTF-16 code units in valid UTF-8 bytes: every byte that is not a
-/// continuation byte starts a char, and a 4-byte char takes two code units.
-fn count_units(bytes: &[u8]) -> (usize, usize) {
-    let (mut chars, mut astral) = (0usize, 0usize);
-    // Byte-wide counters over short blocks let the loop run on whole vectors.
-    for block in bytes.chunks(255) {
-        let (mut c, mut a) = (0u8, 0u8);
-        for &b in block {
-            c += u8::from((b as i8) >= -0x40);
-            a += u8::from(b >= 0xF0);
-        }
-        chars += usize::from(c);
-        astral += usize::from(a);
-    }
-    (chars, chars + astral)
 }

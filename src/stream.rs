@@ -355,10 +355,6 @@ impl StreamScanner {
         else {
             return;
         };
-        let matched = &text[range.clone()];
-        let before = &text[..range.start];
-        let chars = before.chars().count();
-        let units: usize = before.chars().map(char::len_utf16).sum();
         let mut finding = Finding::of_rule(
             rule,
             rule.severity,
@@ -366,17 +362,10 @@ impl StreamScanner {
                 start: range.start,
                 end: range.end,
             },
-            matched,
+            &text[range.clone()],
             None,
         );
-        finding.char_span = Span {
-            start: chars,
-            end: chars + matched.chars().count(),
-        };
-        finding.utf16_span = Span {
-            start: units,
-            end: units + matched.encode_utf16().count(),
-        };
+        finding.place(text, range);
         let reported = StreamFinding {
             id: self.next_id,
             finding,
@@ -542,24 +531,8 @@ impl StreamScanner {
 /// `f` with its spans counted from the start of its segment: `segment` is
 /// the text from there on, and the finding starts at byte `start` of it.
 fn relative(mut f: Finding, segment: &str, start: usize) -> Finding {
-    let before = &segment[..start];
     let len = f.span.end - f.span.start;
-    let chars = before.chars().count();
-    let units: usize = before.chars().map(char::len_utf16).sum();
-    let matched_chars = f.char_span.end - f.char_span.start;
-    let matched_units = f.utf16_span.end - f.utf16_span.start;
-    f.span = Span {
-        start,
-        end: start + len,
-    };
-    f.char_span = Span {
-        start: chars,
-        end: chars + matched_chars,
-    };
-    f.utf16_span = Span {
-        start: units,
-        end: units + matched_units,
-    };
+    f.place(segment, start..start + len);
     f
 }
 
