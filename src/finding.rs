@@ -91,6 +91,19 @@ impl Finding {
         }
     }
 
+    /// Moves all three spans later by the given counts of bytes, chars and
+    /// UTF-16 units: for findings in a piece of a longer input.
+    pub(crate) fn shift(&mut self, bytes: usize, chars: usize, units: usize) {
+        for (span, by) in [
+            (&mut self.span, bytes),
+            (&mut self.char_span, chars),
+            (&mut self.utf16_span, units),
+        ] {
+            span.start += by;
+            span.end += by;
+        }
+    }
+
     /// Sets the byte, char and UTF-16 spans to byte range `range` of `text`,
     /// counting from the start of `text`.
     pub(crate) fn place(&mut self, text: &str, range: std::ops::Range<usize>) {

@@ -22,6 +22,8 @@ pub use decode::{decode, TextEncoding};
 pub use error::{Error, Result};
 pub use facts::{Facts, Money, PriceFacts, PrizeFacts, Share, PRIZE_CAP};
 pub use finding::{Finding, Span};
+#[doc(hidden)]
+pub use normalize::shadow_map;
 pub use rule::{
     Boundary, Category, CategoryExemptions, Check, Extend, Profile, Rule, RuleDocs, RuleTests,
     Severity,

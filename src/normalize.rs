@@ -192,6 +192,23 @@ impl<'a> Normalized<'a> {
     }
 }
 
+/// The shadow text of `original` and, for each shadow character in order,
+/// the byte range of the original characters it stands for. A debugging and
+/// fuzzing view of the normaliser; not a stable API.
+#[doc(hidden)]
+pub fn shadow_map(original: &str) -> (String, Vec<std::ops::Range<usize>>) {
+    let n = Normalized::new(original);
+    let ranges = n
+        .text()
+        .char_indices()
+        .map(|(i, c)| {
+            let (a, b) = n.to_original(i, i + c.len_utf8());
+            a..b
+        })
+        .collect();
+    (n.text().to_string(), ranges)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -280,10 +280,18 @@ impl Scanner {
 
     /// Scans `text` and returns its findings, sorted by position. Never fails.
     pub fn scan(&self, text: &str) -> Vec<Finding> {
+        self.scan_range(text, 0..text.len())
+    }
+
+    /// Scans `text`, keeping only findings that start inside `keep`; the rest
+    /// of `text` is context. Spans are offsets into `text`. For callers that
+    /// feed a long input through a bounded buffer.
+    pub(crate) fn scan_range(&self, text: &str, keep: Range<usize>) -> Vec<Finding> {
         let mut findings = Vec::new();
-        let mut offset = 0;
-        while offset < text.len() {
-            let end = chunk_end(text, offset);
+        let mut offset = ceil_char_boundary(text, keep.start);
+        let stop = ceil_char_boundary(text, keep.end);
+        while offset < stop {
+            let end = chunk_end(text, offset).min(stop);
             let window = floor_char_boundary(text, offset.saturating_sub(OVERLAP))
                 ..ceil_char_boundary(text, end + OVERLAP);
             self.scan_chunk(text, window, offset..end, &mut findings);
@@ -607,6 +615,15 @@ fn ceil_char_boundary(text: &str, i: usize) -> usize {
         i += 1;
     }
     i
+}
+
+/// How much text either side of a kept range [`Scanner::scan_range`] reads as
+/// context.
+pub(crate) const CONTEXT_BYTES: usize = OVERLAP;
+
+/// Where a piece of `text` starting at `start` is best cut: see [`chunk_end`].
+pub(crate) fn cut_point(text: &str, start: usize) -> usize {
+    chunk_end(text, start)
 }
 
 /// Where the chunk starting at `start` should end: within `CHUNK` bytes, just
