@@ -6,7 +6,9 @@
 //!   adcop and by two baselines over the same text: a plain Aho-Corasick pass
 //!   over the scanner's own terms (the floor for any dictionary scan) and a
 //!   full jieba cut (the cost adcop avoids by segmenting only around
-//!   candidates). Skipped, with a message, when the corpus is absent.
+//!   candidates). Skipped, with a message, when the corpus is absent. The
+//!   `_no_evasion` runs match text as written, so the cost of evasion
+//!   handling (on by default) is the difference.
 //!
 //! * `transcript`: the same text as an SRT file, one document per cue, parsed
 //!   and scanned end to end, next to parsing alone, so the share of parsing
@@ -59,6 +61,18 @@ fn corpus(c: &mut Criterion) {
         .select("PRC")
         .build()
         .expect("built-in pack");
+    // The same, matching text as written: the cost of seeing through
+    // evasive spellings is the difference.
+    let as_written = Scanner::builder()
+        .evasion(false)
+        .build()
+        .expect("built-in pack");
+    let abs_price_as_written = Scanner::builder()
+        .select("ABS")
+        .select("PRC")
+        .evasion(false)
+        .build()
+        .expect("built-in pack");
     adcop::warm_up();
     let terms = rule_terms(|_| true);
     let ac = AhoCorasick::builder()
@@ -85,11 +99,17 @@ fn corpus(c: &mut Criterion) {
     group.warm_up_time(Duration::from_secs(1));
     group.measurement_time(Duration::from_secs(5));
     group.bench_function("adcop_scan", |b| b.iter(|| scanner.scan(black_box(&text))));
+    group.bench_function("adcop_scan_no_evasion", |b| {
+        b.iter(|| as_written.scan(black_box(&text)))
+    });
     group.bench_function("aho_corasick_terms", |b| {
         b.iter(|| ac.find_iter(black_box(&text)).count())
     });
     group.bench_function("adcop_scan_abs_price", |b| {
         b.iter(|| abs_price.scan(black_box(&text)))
+    });
+    group.bench_function("adcop_scan_abs_price_no_evasion", |b| {
+        b.iter(|| abs_price_as_written.scan(black_box(&text)))
     });
     group.bench_function("aho_corasick_terms_abs_price", |b| {
         b.iter(|| abs_price_ac.find_iter(black_box(&text)).count())

@@ -76,6 +76,18 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
+    /// An entry of an evasion-forms table is malformed.
+    #[error("{origin}:{line}: form '{form}': {message}")]
+    InvalidForm {
+        /// The table file.
+        origin: String,
+        /// 1-based line of the entry.
+        line: usize,
+        /// The form (or the term it means) of the bad entry.
+        form: String,
+        /// What is wrong.
+        message: String,
+    },
     /// A transcript has a malformed cue, timestamp or segment.
     #[error("{origin}:{line}: {message}")]
     Transcript {

@@ -1,5 +1,6 @@
 //! What a scan reports: one [`Finding`] per flagged phrase.
 
+use crate::evasion::EvasionKind;
 use crate::facts::Facts;
 use crate::rule::{Category, Rule, Severity};
 use serde::Serialize;
@@ -63,6 +64,8 @@ pub struct Finding {
     pub(crate) suggestion: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) facts: Option<Facts>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub(crate) evasion: Vec<EvasionKind>,
 }
 
 impl Finding {
@@ -88,6 +91,7 @@ impl Finding {
             basis: rule.basis.clone(),
             suggestion: rule.suggestion.replace("{matched}", matched),
             facts,
+            evasion: Vec::new(),
         }
     }
 
@@ -171,6 +175,13 @@ impl Finding {
     /// price, discount, prize value), when it has a check and found them.
     pub fn facts(&self) -> Option<&Facts> {
         self.facts.as_ref()
+    }
+
+    /// How the matched text dodged the plain term (full-width, traditional,
+    /// separators, pinyin…), in [`EvasionKind`] order; empty when it is
+    /// written as the rule names it.
+    pub fn evasion(&self) -> &[EvasionKind] {
+        &self.evasion
     }
 }
 

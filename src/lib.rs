@@ -7,6 +7,7 @@ mod context;
 mod decode;
 mod engine;
 mod error;
+mod evasion;
 mod facts;
 mod finding;
 mod normalize;
@@ -20,13 +21,14 @@ mod transcript;
 
 pub use decode::{decode, TextEncoding};
 pub use error::{Error, Result};
+pub use evasion::{EvasionForms, EvasionKind, LatinForms, VariantForm, VariantSource};
 pub use facts::{Facts, Money, PriceFacts, PrizeFacts, Share, PRIZE_CAP};
 pub use finding::{Finding, Span};
 #[doc(hidden)]
 pub use normalize::shadow_map;
 pub use rule::{
-    Boundary, Category, CategoryExemptions, Check, Extend, Profile, Rule, RuleDocs, RuleTests,
-    Severity,
+    Boundary, Category, CategoryExemptions, Check, EvasionSeverity, Extend, Profile, Rule,
+    RuleDocs, RuleTests, Severity,
 };
 pub use ruleset::RuleSet;
 pub use scanner::{Scanner, ScannerBuilder};

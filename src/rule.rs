@@ -347,6 +347,10 @@ pub struct Rule {
     /// differs (`health-food = "info"`).
     #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub profiles: std::collections::BTreeMap<Profile, Severity>,
+    /// Whether a match seen only through a homophone or pinyin is one
+    /// severity step lower (`lower`, the default) or keeps the rule's (`keep`).
+    #[serde(default, skip_serializing_if = "EvasionSeverity::is_default")]
+    pub evasion_severity: EvasionSeverity,
     /// The finding's message; `{matched}` is replaced by the matched text.
     pub message: String,
     /// A compliant rewording.
@@ -358,6 +362,23 @@ pub struct Rule {
     /// Self-test sentences.
     #[serde(default)]
     pub tests: RuleTests,
+}
+
+/// What a homophone or pinyin spelling does to a finding's severity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EvasionSeverity {
+    /// One step lower: a homophone or a pinyin word may be innocent.
+    #[default]
+    Lower,
+    /// The rule's own severity: the form is as clear as the term.
+    Keep,
+}
+
+impl EvasionSeverity {
+    fn is_default(&self) -> bool {
+        *self == EvasionSeverity::Lower
+    }
 }
 
 fn default_qualified() -> Severity {

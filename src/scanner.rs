@@ -7,10 +7,11 @@ use crate::context::{
 use crate::engine::dict::{covered_by, Dict, DictBuilder, Hits, Use};
 use crate::engine::pattern::Patterns;
 use crate::error::{Error, Result};
+use crate::evasion::{CompiledForms, EvasionForms, EvasionKind};
 use crate::facts::{apply, Facts, Outcome};
 use crate::finding::{count_units, Finding, Span};
 use crate::normalize::{normalize_term, Normalized};
-use crate::rule::{Boundary, Category, Extend, Profile, Rule, Severity};
+use crate::rule::{Boundary, Category, EvasionSeverity, Extend, Profile, Rule, Severity};
 use crate::ruleset::{selector_category, selector_matches, LoadedRule, RuleSet};
 use crate::segment::{run_around, tagged, tokens, Token};
 use aho_corasick::AhoCorasick;
@@ -56,6 +57,8 @@ struct Inner {
     min_severity: Severity,
     profile: Profile,
     ruleset: RuleSet,
+    /// Evasive forms to see through; `None` matches text as written.
+    evasion: Option<Arc<CompiledForms>>,
 }
 
 #[derive(Debug)]
@@ -79,6 +82,8 @@ pub struct ScannerBuilder {
     ignore: Vec<String>,
     allow: Vec<String>,
     profile: Profile,
+    plain: bool,
+    forms: Option<EvasionForms>,
 }
 
 impl ScannerBuilder {
@@ -100,6 +105,23 @@ impl ScannerBuilder {
     /// health-function claim for a registered health food) change severity.
     pub fn profile(mut self, profile: Profile) -> Self {
         self.profile = profile;
+        self
+    }
+
+    /// Whether to see through evasive spellings (default: on): full-width
+    /// and other compatibility forms, traditional characters, separators
+    /// inside a term, stuttered characters, letter and pinyin spellings,
+    /// homophones. Off, text is matched as written (after folding full-width
+    /// ASCII and case).
+    pub fn evasion(mut self, on: bool) -> Self {
+        self.plain = !on;
+        self
+    }
+
+    /// Replaces the built-in table of evasive forms (merge your entries into
+    /// [`EvasionForms::builtin`] to extend it).
+    pub fn evasion_forms(mut self, forms: EvasionForms) -> Self {
+        self.forms = Some(forms);
         self
     }
 
@@ -227,6 +249,11 @@ impl ScannerBuilder {
                 min_severity: self.min_severity.unwrap_or(Severity::Info),
                 profile: self.profile,
                 ruleset: set,
+                evasion: match (self.plain, self.forms) {
+                    (true, _) => None,
+                    (false, None) => Some(CompiledForms::builtin()),
+                    (false, Some(forms)) => Some(Arc::new(CompiledForms::new(&forms))),
+                },
             }),
         })
     }
@@ -244,6 +271,8 @@ struct Candidate {
     severity: Severity,
     /// Numbers the rule's check read.
     facts: Option<Facts>,
+    /// [`EvasionKind`] bits of the text it covers.
+    evasion: u8,
     /// Found by a check that decides on its own (price arithmetic, prize
     /// cap): it neither swallows nor is swallowed by other findings.
     standalone: bool,
@@ -328,7 +357,10 @@ impl Scanner {
     ) {
         let inner = &*self.inner;
         let original = &text[chunk.clone()];
-        let norm = Normalized::new(original);
+        let norm = match &inner.evasion {
+            Some(forms) => Normalized::with_forms(original, forms),
+            None => Normalized::new(original),
+        };
         let n = norm.text();
 
         let mut hits = inner.dict.hits(n);
@@ -357,7 +389,7 @@ impl Scanner {
         let mut candidates = Vec::new();
         for (rule_idx, term) in &hits.terms {
             token_cache.retain(|(run, _)| run.end > term.start);
-            if let Some(c) = self.judge(n, &hits, *rule_idx, term.clone(), &mut token_cache) {
+            if let Some(c) = self.judge(&norm, &hits, *rule_idx, term.clone(), &mut token_cache) {
                 candidates.push(c);
             }
         }
@@ -386,13 +418,15 @@ impl Scanner {
             }
             let (s, e) = grapheme_bounds(text, chunk.start + s, chunk.start + e);
             let rule = &inner.rules[c.rule as usize].rule;
-            out.push(Finding::of_rule(
+            let mut finding = Finding::of_rule(
                 rule,
                 c.severity,
                 Span { start: s, end: e },
                 &text[s..e],
                 c.facts,
-            ));
+            );
+            finding.evasion = EvasionKind::from_bits(c.evasion);
+            out.push(finding);
         }
     }
 
@@ -400,13 +434,14 @@ impl Scanner {
     /// Checks run cheapest first: most candidates end at an exemption phrase.
     fn judge(
         &self,
-        n: &str,
+        norm: &Normalized,
         hits: &Hits,
         rule_idx: u32,
         term: Range<usize>,
         token_cache: &mut Vec<(Range<usize>, Vec<Token>)>,
     ) -> Option<Candidate> {
         let inner = &*self.inner;
+        let n = norm.text();
         let compiled = &inner.rules[rule_idx as usize];
         let rule = &compiled.rule;
         if hits.exempts(rule_idx, rule.category, &term) {
@@ -502,6 +537,13 @@ impl Scanner {
         if is_reported(n, &sentence, &claim) {
             severity = Severity::Info;
         }
+        let evasion = norm.kinds(claim.start, claim.end);
+        let lowers = EvasionKind::from_bits(evasion)
+            .iter()
+            .any(|k| k.lowers_severity());
+        if lowers && rule.evasion_severity == EvasionSeverity::Lower {
+            severity = severity.lowered();
+        }
         if severity < inner.min_severity {
             return None;
         }
@@ -511,6 +553,7 @@ impl Scanner {
             range: claim,
             severity,
             facts,
+            evasion,
             standalone: rule.check.is_some_and(|c| c.filters()),
         })
     }
