@@ -278,6 +278,8 @@ struct Claim {
     /// word (全网|最低价: not between 网 and 最).
     gaps: &'static [usize],
     traditional: Option<&'static str>,
+    width: Option<&'static str>,
+    spelling: Option<&'static str>,
     pinyin: Option<&'static str>,
     homophone: Option<&'static str>,
 }
@@ -290,6 +292,8 @@ const CLAIMS: &[Claim] = &[
         rule: "ABS003",
         gaps: &[1],
         traditional: None,
+        width: None,
+        spelling: None,
         pinyin: Some("di yi"),
         homophone: Some("递一"),
     },
@@ -300,6 +304,8 @@ const CLAIMS: &[Claim] = &[
         rule: "PRC001",
         gaps: &[1, 3, 4],
         traditional: Some("全網最低價"),
+        width: None,
+        spelling: None,
         pinyin: Some("全网zui di jia"),
         homophone: Some("全网醉低价"),
     },
@@ -310,6 +316,8 @@ const CLAIMS: &[Claim] = &[
         rule: "ABS005",
         gaps: &[1, 2],
         traditional: Some("國家級"),
+        width: None,
+        spelling: None,
         pinyin: Some("guo jia ji"),
         homophone: Some("囯家级"),
     },
@@ -320,6 +328,32 @@ const CLAIMS: &[Claim] = &[
         rule: "HLT007",
         gaps: &[1],
         traditional: None,
+        width: None,
+        spelling: None,
+        pinyin: None,
+        homophone: None,
+    },
+    Claim {
+        before: "这款精华是国货",
+        word: "NO.1",
+        after: "哦",
+        rule: "ABS003",
+        gaps: &[],
+        traditional: None,
+        width: Some("ＮＯ．１"),
+        spelling: Some("Top 1"),
+        pinyin: None,
+        homophone: None,
+    },
+    Claim {
+        before: "销量",
+        word: "第1",
+        after: "的精华",
+        rule: "ABS003",
+        gaps: &[],
+        traditional: None,
+        width: Some("第①"),
+        spelling: None,
         pinyin: None,
         homophone: None,
     },
@@ -334,7 +368,7 @@ const SEPARATORS: &[&str] = &[
 fn evade(claim: &Claim, kind: EvasionKind, pick: usize) -> Option<String> {
     let chars: Vec<char> = claim.word.chars().collect();
     match kind {
-        Separator => {
+        Separator if !claim.gaps.is_empty() => {
             let gap = claim.gaps[pick % claim.gaps.len()];
             let sep = SEPARATORS[pick % SEPARATORS.len()];
             let mut s: String = chars[..gap].iter().collect();
@@ -348,6 +382,8 @@ fn evade(claim: &Claim, kind: EvasionKind, pick: usize) -> Option<String> {
             s
         }),
         Traditional => claim.traditional.map(str::to_string),
+        Width => claim.width.map(str::to_string),
+        Spelling => claim.spelling.map(str::to_string),
         Pinyin => claim.pinyin.map(str::to_string),
         Homophone => claim.homophone.map(str::to_string),
         _ => None,
@@ -365,7 +401,7 @@ proptest! {
         fillers in proptest::collection::vec(0..FILLER.len(), 0..6),
         at in 0usize..6,
         which in 0..CLAIMS.len(),
-        kind in prop::sample::select(vec![Separator, Repeat, Traditional, Pinyin, Homophone]),
+        kind in prop::sample::select(EvasionKind::ALL.to_vec()),
         pick in 0usize..1000,
     ) {
         let claim = &CLAIMS[which];
