@@ -62,6 +62,10 @@ impl EvasionKind {
         matches!(self, EvasionKind::Pinyin | EvasionKind::Homophone)
     }
 
+    /// The bits of the kinds that [lower severity](Self::lowers_severity).
+    pub(crate) const LOWERING_BITS: u8 =
+        1 << EvasionKind::Pinyin as u8 | 1 << EvasionKind::Homophone as u8;
+
     pub(crate) fn bit(self) -> u8 {
         1 << self as u8
     }
@@ -569,4 +573,37 @@ pub(crate) fn simplify(c: char) -> char {
         }
     }
     c
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lowering_bits_are_the_kinds_that_lower() {
+        for k in EvasionKind::ALL {
+            assert_eq!(
+                EvasionKind::LOWERING_BITS & k.bit() != 0,
+                k.lowers_severity(),
+                "{k}"
+            );
+            assert_eq!(EvasionKind::from_bits(k.bit()), [k]);
+        }
+    }
+
+    #[test]
+    fn the_builtin_table_loads_and_compiles() {
+        let forms = EvasionForms::builtin();
+        assert!(!forms.latin.is_empty() && !forms.variant.is_empty());
+        let compiled = CompiledForms::new(&forms);
+        assert_eq!(
+            compiled.latin_at("zui4 hao3用"),
+            Some(("zui4 hao3".len(), "最好", EvasionKind::Pinyin))
+        );
+        assert_eq!(
+            compiled.latin_at("zuihaoyong"),
+            Some((6, "最好", EvasionKind::Pinyin))
+        );
+        assert!(compiled.latin_at("zu hao").is_none());
+    }
 }

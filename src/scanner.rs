@@ -538,10 +538,9 @@ impl Scanner {
             severity = Severity::Info;
         }
         let evasion = norm.kinds(claim.start, claim.end);
-        let lowers = EvasionKind::from_bits(evasion)
-            .iter()
-            .any(|k| k.lowers_severity());
-        if lowers && rule.evasion_severity == EvasionSeverity::Lower {
+        if evasion & EvasionKind::LOWERING_BITS != 0
+            && rule.evasion_severity == EvasionSeverity::Lower
+        {
             severity = severity.lowered();
         }
         if severity < inner.min_severity {
