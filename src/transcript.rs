@@ -434,6 +434,11 @@ fn parse_time(s: &str) -> Option<u64> {
         let start = i;
         let mut v = 0u64;
         while let Some(d) = b.get(i).filter(|c| c.is_ascii_digit()) {
+            // A fourth digit: no field is that long, and a long run of
+            // digits would overflow `v`.
+            if i - start == 3 {
+                return None;
+            }
             v = v * 10 + u64::from(d - b'0');
             i += 1;
         }
@@ -714,6 +719,8 @@ mod tests {
             "1:00:00:00,000",
             "00:00:00,1234",
             "0000:00:00,000",
+            "88888888888888888888",
+            "99999999999999999999:00,000",
         ] {
             assert_eq!(parse_time(bad), None, "{bad}");
         }
