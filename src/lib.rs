@@ -11,6 +11,7 @@ mod evasion;
 mod facts;
 mod finding;
 mod normalize;
+mod reader;
 mod rule;
 mod ruleset;
 mod scanner;
@@ -30,6 +31,7 @@ pub use rule::{
     Boundary, Category, CategoryExemptions, Check, EvasionSeverity, Extend, Profile, Rule,
     RuleDocs, RuleTests, Severity,
 };
+pub use reader::{ReadFinding, ReadSummary};
 pub use ruleset::RuleSet;
 pub use scanner::{Scanner, ScannerBuilder};
 pub use selftest::{check_examples, ExampleFailure};
