@@ -11,17 +11,27 @@
 mod sarif;
 
 use adcop::{
-    Facts, Finding, Profile, Rule, RuleSet, Scanner, Severity, Transcript, TranscriptFinding,
-    TranscriptFormat,
+    Facts, Finding, Profile, Rule, RuleSet, Scanner, Severity, Span, TextEncoding, Transcript,
+    TranscriptFinding, TranscriptFormat,
 };
-use annotate_snippets::{normalize_untrusted_str, AnnotationKind, Level, Renderer, Snippet};
+use annotate_snippets::{
+    normalize_untrusted_str, AnnotationKind, Level, Origin, Renderer, Snippet,
+};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::ffi::OsString;
 use std::io::{self, IsTerminal, Read, Write};
-use std::path::PathBuf;
+use std::ops::ControlFlow;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+
+/// Plain-text inputs larger than this are scanned as they are read, one at
+/// a time, instead of being read whole and scanned in parallel.
+const STREAM_ABOVE: u64 = 4 << 20;
+
+/// Bytes read to tell the format of a large input without an extension.
+const SNIFF: usize = 64 * 1024;
 
 const HELP: &str = "\
 scan: flag Chinese advertising-law violations in live-stream sales text
@@ -37,6 +47,16 @@ told by its extension or, failing that, its content. It may be UTF-8
 (with or without BOM), UTF-16 with a BOM, or GBK/GB18030; finding offsets
 count in the decoded text, after any BOM (the byte offset in an
 invalid-UTF-8 error counts from the start of the file).
+
+Plain text over 4 MiB (a file, or standard input) is scanned as it is read,
+in memory that does not grow with its size or its line length, and with
+text or jsonl output its findings are written as they are found; such
+inputs are scanned one at a time, smaller ones in parallel. The encoding of
+a streamed input is judged on its first non-ASCII MiB, and a decoding error
+later on is reported after the findings before it. SRT, WebVTT and JSON
+Lines transcripts are always read whole: their cues are parsed and joined
+before scanning. json and sarif output hold every finding (not the text)
+until the end.
 
 OPTIONS:
     --format FORMAT           text, jsonl, json or sarif (SARIF 2.1.0, for
@@ -489,18 +509,6 @@ fn display_name(input: &Option<PathBuf>) -> String {
     }
 }
 
-fn read_input(input: &Option<PathBuf>) -> Result<(String, adcop::TextEncoding), Fail> {
-    let name = display_name(input);
-    let bytes = match input {
-        Some(path) => std::fs::read(path),
-        None => {
-            let mut buf = Vec::new();
-            io::stdin().lock().read_to_end(&mut buf).map(|_| buf)
-        }
-    };
-    decode_bytes(&name, bytes)
-}
-
 /// Decodes a file's bytes: UTF-8 (a BOM is skipped), UTF-16 with a BOM, or
 /// GB18030 when the bytes are not UTF-8.
 fn decode_bytes(
@@ -683,23 +691,95 @@ fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
+/// Where a finding is shown from: the text of its lines and its place in
+/// units other than bytes.
+struct Place<'a> {
+    /// The lines the finding touches (for a streamed input, cut to about
+    /// 1 KiB either side of the span when a line is longer).
+    lines: &'a str,
+    /// Byte offset of `lines` in the decoded file.
+    lines_start: usize,
+    /// `lines` starts after the start of its first line.
+    clipped: bool,
+    /// The finding's span in chars and UTF-16 units of the decoded file.
+    chars: Span,
+    utf16: Span,
+    /// 1-based line and column (chars) just after the finding's end.
+    end_line: usize,
+    end_column: usize,
+    /// The text of the file the finding covers.
+    snippet: &'a str,
+}
+
+/// Where findings go: written as they come, or collected for JSON and SARIF,
+/// and counted.
+struct Report<'a, W: Write> {
+    out: &'a mut W,
+    opts: &'a Options,
+    renderer: Renderer,
+    summary: Summary,
+    collected: Vec<Record>,
+    sarif: sarif::Sarif,
+    worst: Option<Severity>,
+}
+
+impl<W: Write> Report<'_, W> {
+    /// Counts one finding of the file `name` and writes or keeps it.
+    fn finding(
+        &mut self,
+        name: &str,
+        file: &mut Summary,
+        tf: &TranscriptFinding,
+        place: &Place,
+    ) -> io::Result<()> {
+        self.summary.count(&tf.finding);
+        file.count(&tf.finding);
+        self.worst = self.worst.max(Some(tf.finding.severity()));
+        match self.opts.format {
+            Format::Text => write_text(self.out, &self.renderer, name, place, tf)?,
+            Format::Jsonl => {
+                serde_json::to_writer(&mut *self.out, &record(name, place, tf))
+                    .map_err(io::Error::from)?;
+                self.out.write_all(b"\n")?;
+            }
+            Format::Json => self.collected.push(record(name, place, tf)),
+            Format::Sarif => {
+                let region = sarif::Region {
+                    start_line: tf.line,
+                    start_column: tf.column,
+                    end_line: place.end_line,
+                    end_column: place.end_column,
+                    snippet: place.snippet.to_string(),
+                };
+                self.sarif.add(name, tf, region);
+            }
+        }
+        Ok(())
+    }
+}
+
 /// Scans every input, writes findings as they come (JSON waits for the
 /// end), and returns the exit status. An unreadable input is reported and
 /// skipped, like grep does; it makes the status 2.
 fn scan_inputs(out: &mut impl Write, scanner: &Scanner, opts: &Options) -> Result<u8, Fail> {
-    let renderer = if opts.color {
-        Renderer::styled()
-    } else {
-        Renderer::plain()
+    let mut report = Report {
+        out,
+        opts,
+        renderer: if opts.color {
+            Renderer::styled()
+        } else {
+            Renderer::plain()
+        },
+        summary: Summary::new(),
+        collected: Vec::new(),
+        sarif: sarif::Sarif::new(scanner),
+        worst: None,
     };
-    let mut summary = Summary::new();
-    let mut collected = Vec::new();
-    let mut sarif = sarif::Sarif::new(scanner);
     let mut failed = false;
-    let mut worst: Option<Severity> = None;
     let inputs = expand_inputs(&opts.inputs, &opts.extensions);
     // Files are read and scanned in parallel; results are written in input
-    // order, so the output is the same as a serial run's.
+    // order, so the output is the same as a serial run's. Large plain-text
+    // inputs are only looked at here and scanned when their turn comes.
     let outcomes: Vec<Outcome> = {
         let progress = progress_bar(inputs.len());
         let work = || {
@@ -723,69 +803,95 @@ fn scan_inputs(out: &mut impl Write, scanner: &Scanner, opts: &Options) -> Resul
         progress.finish_and_clear();
         outcomes
     };
-    for outcome in outcomes {
+    for (input, outcome) in inputs.iter().zip(outcomes) {
         let name = outcome.name;
-        let (transcript, encoding, findings) = match outcome.result {
-            Ok(r) => r,
+        let mut file = Summary::new();
+        file.files = 1;
+        let (format, encoding) = match outcome.result {
+            Ok(Scanned::Whole(transcript, encoding, findings)) => {
+                report.out.flush()?;
+                if encoding != TextEncoding::Utf8 {
+                    eprintln!("note: {name}: read as {encoding}");
+                }
+                for w in transcript.warnings() {
+                    eprintln!("warning: {name}:{}: skipped: {}", w.line, w.message);
+                }
+                let text = transcript.source();
+                let lines = LineIndex::new(text);
+                let mut units = UnitCounter::new(text);
+                for f in &findings {
+                    let span = f.source_span;
+                    let (first, last) = lines.lines_around(span.start, span.end);
+                    let (char_start, utf16_start) = units.at(span.start);
+                    let (char_end, utf16_end) = units.at(span.end);
+                    let (end_line, end_column) = lines.line_col(span.end);
+                    let place = Place {
+                        lines: &text[first..last],
+                        lines_start: first,
+                        clipped: false,
+                        chars: Span {
+                            start: char_start,
+                            end: char_end,
+                        },
+                        utf16: Span {
+                            start: utf16_start,
+                            end: utf16_end,
+                        },
+                        end_line,
+                        end_column,
+                        snippet: &text[span.start..span.end],
+                    };
+                    report.finding(&name, &mut file, f, &place)?;
+                }
+                (transcript.format().name(), encoding)
+            }
+            Ok(Scanned::Stream(head)) => {
+                match stream_input(&mut report, scanner, &name, input, head, &mut file)? {
+                    Ok(encoding) => {
+                        report.out.flush()?;
+                        if encoding != TextEncoding::Utf8 {
+                            eprintln!("note: {name}: read as {encoding}");
+                        }
+                        (TranscriptFormat::Plain.name(), encoding)
+                    }
+                    Err(msg) => {
+                        // The findings before the error stay reported.
+                        report.out.flush()?;
+                        eprintln!("error: {msg}");
+                        failed = true;
+                        continue;
+                    }
+                }
+            }
             Err(msg) => {
                 // Keep stdout and stderr in order on a terminal.
-                out.flush()?;
+                report.out.flush()?;
                 eprintln!("error: {msg}");
                 failed = true;
                 continue;
             }
         };
-        out.flush()?;
-        if encoding != adcop::TextEncoding::Utf8 {
-            eprintln!("note: {name}: read as {encoding}");
-        }
-        for w in transcript.warnings() {
-            eprintln!("warning: {name}:{}: skipped: {}", w.line, w.message);
-        }
-        summary.files += 1;
-        let mut file_summary = Summary::new();
-        file_summary.files = 1;
-        let text = transcript.source();
-        let lines = LineIndex::new(text);
-        let mut units = UnitCounter::new(text);
-        for f in &findings {
-            summary.count(&f.finding);
-            file_summary.count(&f.finding);
-            worst = worst.max(Some(f.finding.severity()));
-            match opts.format {
-                Format::Text => write_text(out, &renderer, &name, text, &lines, f)?,
-                Format::Jsonl => {
-                    serde_json::to_writer(&mut *out, &record(&name, &mut units, f))
-                        .map_err(io::Error::from)?;
-                    out.write_all(b"\n")?;
-                }
-                Format::Json => collected.push(record(&name, &mut units, f)),
-                Format::Sarif => {
-                    let (start_line, start_column) = lines.line_col(f.source_span.start);
-                    let (end_line, end_column) = lines.line_col(f.source_span.end);
-                    let region = sarif::Region {
-                        start_line,
-                        start_column,
-                        end_line,
-                        end_column,
-                        snippet: text[f.source_span.start..f.source_span.end].to_string(),
-                    };
-                    sarif.add(&name, f, region);
-                }
-            }
-        }
+        report.summary.files += 1;
         if matches!(opts.format, Format::Text) && inputs.len() > 1 {
-            writeln!(out, "{name}: {}\n", file_summary.counts())?;
+            writeln!(report.out, "{name}: {}\n", file.counts())?;
         }
-        summary.per_file.push(FileSummary {
+        report.summary.per_file.push(FileSummary {
             path: name,
-            format: transcript.format().name(),
+            format,
             encoding: encoding.name(),
-            findings: file_summary.findings,
-            by_severity: file_summary.by_severity,
-            by_category: file_summary.by_category,
+            findings: file.findings,
+            by_severity: file.by_severity,
+            by_category: file.by_category,
         });
     }
+    let Report {
+        out,
+        summary,
+        collected,
+        sarif,
+        worst,
+        ..
+    } = report;
     match opts.format {
         // With every input unreadable there is nothing to sum up.
         Format::Text if summary.files > 0 => writeln!(out, "{}", summary.line())?,
@@ -813,33 +919,202 @@ fn scan_inputs(out: &mut impl Write, scanner: &Scanner, opts: &Options) -> Resul
     })
 }
 
-/// What reading and scanning one input gave.
-struct Outcome {
-    name: String,
-    result: Result<(Transcript, adcop::TextEncoding, Vec<TranscriptFinding>), String>,
+/// Scans a large plain-text input as it is read, reporting each finding as
+/// it comes. Returns the encoding it was read in, or why it could not be
+/// read to the end; an output error is the outer `Err`.
+fn stream_input<W: Write>(
+    report: &mut Report<W>,
+    scanner: &Scanner,
+    name: &str,
+    input: &Option<PathBuf>,
+    head: Option<Vec<u8>>,
+    file: &mut Summary,
+) -> Result<Result<TextEncoding, String>, Fail> {
+    let cannot = |e: &io::Error| format!("cannot read '{name}': {}", io_message(e));
+    let reader: Box<dyn Read> = match input {
+        Some(path) => match std::fs::File::open(path) {
+            Ok(f) => Box::new(f),
+            Err(e) => return Ok(Err(cannot(&e))),
+        },
+        None => Box::new(io::stdin().lock()),
+    };
+    // Standard input's first bytes were read to size it up.
+    let reader = io::Cursor::new(head.unwrap_or_default()).chain(reader);
+    let mut write_error = None;
+    let result = scanner.scan_reader(name, reader, |rf| {
+        let tf = TranscriptFinding {
+            source_span: rf.finding.span(),
+            line: rf.line,
+            column: rf.column,
+            finding: rf.finding,
+            cues: 0..0,
+            start_ms: None,
+            end_ms: None,
+            speaker: None,
+        };
+        let matched = tf.finding.matched();
+        let (end_line, end_column) = match matched.rfind('\n') {
+            Some(i) => (
+                tf.line + matched.matches('\n').count(),
+                matched[i + 1..].chars().count() + 1,
+            ),
+            None => (tf.line, tf.column + matched.chars().count()),
+        };
+        let before = rf
+            .excerpt
+            .get(..tf.source_span.start.saturating_sub(rf.excerpt_start))
+            .unwrap_or_default();
+        let place = Place {
+            lines: rf.excerpt,
+            lines_start: rf.excerpt_start,
+            clipped: before.chars().count() + 1 != tf.column,
+            chars: tf.finding.char_span(),
+            utf16: tf.finding.utf16_span(),
+            end_line,
+            end_column,
+            snippet: matched,
+        };
+        match report.finding(name, file, &tf, &place) {
+            Ok(()) => ControlFlow::Continue(()),
+            Err(e) => {
+                write_error = Some(e);
+                ControlFlow::Break(())
+            }
+        }
+    });
+    if let Some(e) = write_error {
+        return Err(Fail::from(e));
+    }
+    Ok(match result {
+        Ok(summary) => Ok(summary.encoding),
+        Err(adcop::Error::Utf8 { byte_offset, .. }) => {
+            Err(format!("{name}: invalid UTF-8 at byte {byte_offset}"))
+        }
+        Err(adcop::Error::Io { source, .. }) => Err(cannot(&source)),
+        Err(e) => Err(e.to_string()),
+    })
 }
 
-/// Reads, decodes, parses and scans one input.
+/// What reading one input gave.
+struct Outcome {
+    name: String,
+    result: Result<Scanned, String>,
+}
+
+/// An input read and scanned whole, or one to scan as it is read.
+enum Scanned {
+    Whole(Transcript, TextEncoding, Vec<TranscriptFinding>),
+    /// A large plain-text input; for standard input, the bytes already read.
+    Stream(Option<Vec<u8>>),
+}
+
+/// Reads, decodes, parses and scans one input, or tells that it is large
+/// plain text to be scanned as it is read.
 fn process(input: &Option<PathBuf>, scanner: &Scanner, opts: &Options) -> Outcome {
     let name = display_name(input);
-    let result = read_input(input)
-        .and_then(|(text, encoding)| {
-            let format = opts
-                .input_format
-                .or_else(|| input.as_deref().and_then(TranscriptFormat::from_extension));
-            let t = Transcript::parse(&name, &text, format, opts.lenient)
-                .map_err(|e| Fail::Msg(e.to_string()))?;
-            Ok((t, encoding))
-        })
-        .map(|(t, encoding)| {
-            let findings = t.scan(scanner);
-            (t, encoding, findings)
+    let format = opts
+        .input_format
+        .or_else(|| input.as_deref().and_then(TranscriptFormat::from_extension));
+    let result = read_or_defer(input, format)
+        .and_then(|source| match source {
+            Source::Bytes(bytes) => {
+                let (text, encoding) = decode_bytes(&name, Ok(bytes))?;
+                let t = Transcript::parse(&name, &text, format, opts.lenient)
+                    .map_err(|e| Fail::Msg(e.to_string()))?;
+                let findings = t.scan(scanner);
+                Ok(Scanned::Whole(t, encoding, findings))
+            }
+            Source::Stream(head) => Ok(Scanned::Stream(head)),
         })
         .map_err(|e| match e {
             Fail::Msg(msg) => msg,
             Fail::Pipe => format!("cannot read '{name}'"),
         });
     Outcome { name, result }
+}
+
+/// An input's bytes, or word that it is large plain text.
+enum Source {
+    Bytes(Vec<u8>),
+    /// For standard input, the bytes already read.
+    Stream(Option<Vec<u8>>),
+}
+
+/// Reads an input whole unless it is plain text over `STREAM_ABOVE` bytes.
+fn read_or_defer(
+    input: &Option<PathBuf>,
+    format: Option<TranscriptFormat>,
+) -> Result<Source, Fail> {
+    let name = display_name(input);
+    let cannot = |e: io::Error| Fail::Msg(format!("cannot read '{name}': {}", io_message(&e)));
+    let plain = |head: &[u8]| match format {
+        Some(f) => f == TranscriptFormat::Plain,
+        None => sniff(&head[..head.len().min(SNIFF)]) == Some(TranscriptFormat::Plain),
+    };
+    match input {
+        Some(path) => {
+            let large =
+                std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.len() > STREAM_ABOVE);
+            let head = match (large, format) {
+                (true, None) => read_head(path).map_err(cannot)?,
+                _ => Vec::new(),
+            };
+            if large && plain(&head) {
+                return Ok(Source::Stream(None));
+            }
+            std::fs::read(path).map(Source::Bytes).map_err(cannot)
+        }
+        None => {
+            let mut stdin = io::stdin().lock();
+            let mut head = Vec::new();
+            (&mut stdin)
+                .take(STREAM_ABOVE + 1)
+                .read_to_end(&mut head)
+                .map_err(cannot)?;
+            if head.len() as u64 > STREAM_ABOVE && plain(&head) {
+                return Ok(Source::Stream(Some(head)));
+            }
+            stdin.read_to_end(&mut head).map_err(cannot)?;
+            Ok(Source::Bytes(head))
+        }
+    }
+}
+
+/// The first `SNIFF` bytes of a file.
+fn read_head(path: &Path) -> io::Result<Vec<u8>> {
+    let mut head = Vec::with_capacity(SNIFF);
+    std::fs::File::open(path)?
+        .take(SNIFF as u64)
+        .read_to_end(&mut head)?;
+    Ok(head)
+}
+
+/// The format the first bytes of a longer input show, or `None` when they
+/// cannot tell: the second line decides whether a first line of digits
+/// starts an SRT cue, and a JSON object must be read to its end.
+fn sniff(head: &[u8]) -> Option<TranscriptFormat> {
+    let text = match encoding_rs::Encoding::for_bom(head) {
+        Some((encoding, bom)) => encoding.decode_without_bom_handling(&head[bom..]).0,
+        None => String::from_utf8_lossy(head),
+    };
+    let complete = match text.rfind('\n') {
+        Some(i) => &text[..=i],
+        None => {
+            // One line longer than what was read.
+            let first = text.trim();
+            let marker = first.starts_with('{')
+                || first.starts_with("WEBVTT")
+                || first.contains("-->")
+                || first.chars().all(|c| c.is_ascii_digit());
+            return (!marker).then_some(TranscriptFormat::Plain);
+        }
+    };
+    let mut lines = complete.lines().map(str::trim).filter(|l| !l.is_empty());
+    let first = lines.next().unwrap_or("");
+    if lines.next().is_none() && first.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    Some(TranscriptFormat::detect(complete))
 }
 
 /// A progress bar on a terminal's stderr; hidden when stderr is piped, in
@@ -858,21 +1133,19 @@ fn progress_bar(len: usize) -> indicatif::ProgressBar {
     bar
 }
 
-fn record(path: &str, units: &mut UnitCounter, tf: &TranscriptFinding) -> Record {
+fn record(path: &str, place: &Place, tf: &TranscriptFinding) -> Record {
     let f: &Finding = &tf.finding;
     let span = tf.source_span;
-    let (char_start, utf16_start) = units.at(span.start);
-    let (char_end, utf16_end) = units.at(span.end);
     Record {
         path: path.to_string(),
         line: tf.line,
         column: tf.column,
         byte_start: span.start,
         byte_end: span.end,
-        char_start,
-        char_end,
-        utf16_start,
-        utf16_end,
+        char_start: place.chars.start,
+        char_end: place.chars.end,
+        utf16_start: place.utf16.start,
+        utf16_end: place.utf16.end,
         start_ms: tf.start_ms,
         end_ms: tf.end_ms,
         speaker: tf.speaker.clone(),
@@ -983,14 +1256,12 @@ fn write_text(
     out: &mut impl Write,
     renderer: &Renderer,
     path: &str,
-    text: &str,
-    lines: &LineIndex,
+    place: &Place,
     tf: &TranscriptFinding,
 ) -> io::Result<()> {
     let f = &tf.finding;
     let span = tf.source_span;
-    let (first, last) = lines.lines_around(span.start, span.end);
-    let (line, _) = lines.line_col(span.start);
+    let (first, line) = (place.lines_start, tf.line);
     // Where in the recording: [00:12:03.400] and the speaker, when known.
     let mut title = String::new();
     if let Some(ms) = tf.start_ms {
@@ -1003,15 +1274,20 @@ fn write_text(
     // The header reads `error[ABS001] superlative-zui: message`, so the rule
     // ID and name go into the level's label.
     let header = format!("{}[{}] {}", f.severity(), f.rule_id(), f.name());
-    let report = &[level(f.severity())
-        .with_name(header)
-        .primary_title(title)
-        .element(
-            Snippet::source(&text[first..last])
-                .line_start(line)
-                .path(path)
-                .annotation(AnnotationKind::Primary.span(span.start - first..span.end - first)),
-        )
+    let title = level(f.severity()).with_name(header).primary_title(title);
+    let snippet = Snippet::source(place.lines)
+        .line_start(line)
+        .annotation(AnnotationKind::Primary.span(span.start - first..span.end - first));
+    let group = if place.clipped {
+        // A line cut short on the left: the renderer would count the column
+        // from the cut, so the place is given apart.
+        title
+            .element(Origin::path(path).line(tf.line).char_column(tf.column))
+            .element(snippet)
+    } else {
+        title.element(snippet.path(path))
+    };
+    let report = &[group
         // Rule files are user input: strip control characters from text
         // the renderer would otherwise print verbatim.
         .element(
