@@ -1062,3 +1062,40 @@ fn json_output_is_byte_identical_across_runs() {
         assert_eq!(scan(&args, "").stdout, first.stdout);
     }
 }
+
+#[test]
+fn evasive_spellings_are_reported_with_their_kinds_unless_turned_off() {
+    let text = "今天全網最*低價，这是國家級配方\n";
+    let run = scan(&["--format", "jsonl"], text);
+    assert_eq!(run.code, 1, "stderr: {}", run.stderr);
+    let records = jsonl(&run.stdout);
+    let price = records
+        .iter()
+        .find(|r| r["rule"] == "PRC001")
+        .expect("PRC001 finding");
+    assert_eq!(price["matched"], "全網最*低價");
+    assert_eq!(
+        price["evasion"],
+        serde_json::json!(["traditional", "separator"])
+    );
+    assert_eq!(price["char_start"], 2);
+    assert_eq!(price["char_end"], 8);
+
+    let text_run = scan(&["--color", "never"], text);
+    assert!(
+        text_run
+            .stdout
+            .contains("= evasion: seen through traditional, separator"),
+        "{}",
+        text_run.stdout
+    );
+
+    // As written, neither claim reads as one (a bare 最 at most).
+    let plain = jsonl(&scan(&["--format", "jsonl", "--no-evasion"], text).stdout);
+    assert!(
+        plain
+            .iter()
+            .all(|r| r["rule"] != "PRC001" && r["rule"] != "ABS005" && r.get("evasion").is_none()),
+        "{plain:?}"
+    );
+}

@@ -74,6 +74,9 @@ OPTIONS:
                               is unset]
     --min-severity LEVEL      Drop findings below info|warning|error
                               [default: warning; info adds hints]
+    --no-evasion              Match text as written: do not see through
+                              full-width, traditional, split, pinyin or
+                              homophone spellings
     --profile KIND            What is sold: ordinary-goods, health-food,
                               cosmetics, drug-or-device, infant-formula,
                               finance, education [default: ordinary-goods];
@@ -103,7 +106,9 @@ column (1-based, column in chars), byte_start/byte_end, char_start/char_end
 and utf16_start/utf16_end (half-open, over the whole input), rule, name,
 category, severity, matched, message, basis and suggestion, start_ms,
 end_ms and speaker (null for plain text), plus facts (the numbers a price
-or prize check read) when there are any.
+or prize check read) and evasion (how the text dodged the plain term:
+width, traditional, separator, repeat, spelling, pinyin, homophone) when
+there are any.
 
 EXIT STATUS:
     0  nothing at or above --fail-on was found
@@ -206,6 +211,7 @@ struct Options {
     color: bool,
     min_severity: Option<Severity>,
     profile: Profile,
+    no_evasion: bool,
     select: Vec<String>,
     ignore: Vec<String>,
     rule_dirs: Vec<PathBuf>,
@@ -230,6 +236,7 @@ fn parse_args(args: Vec<OsString>) -> Result<Options, String> {
         // Info findings are hints (quoted, negated, slang); ask for them.
         min_severity: Some(Severity::Warning),
         profile: Profile::default(),
+        no_evasion: false,
         select: Vec::new(),
         ignore: Vec::new(),
         rule_dirs: Vec::new(),
@@ -279,6 +286,7 @@ fn parse_args(args: Vec<OsString>) -> Result<Options, String> {
             "--test-rules" => opts.action = Action::TestRules,
             "--explain" => opts.action = Action::Explain(value()?),
             "--no-builtin" => opts.no_builtin = true,
+            "--no-evasion" => opts.no_evasion = true,
             "--lenient" => opts.lenient = true,
             "--jobs" | "-j" => {
                 let v = value()?;
@@ -419,7 +427,8 @@ fn load_rules(opts: &Options) -> Result<RuleSet, Fail> {
 fn build_scanner(opts: &Options) -> Result<Scanner, Fail> {
     let mut builder = Scanner::builder()
         .rules(load_rules(opts)?)
-        .profile(opts.profile);
+        .profile(opts.profile)
+        .evasion(!opts.no_evasion);
     if let Some(min) = opts.min_severity {
         builder = builder.min_severity(min);
     }
@@ -604,6 +613,8 @@ struct Record {
     suggestion: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     facts: Option<Facts>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    evasion: Vec<&'static str>,
 }
 
 /// The whole `--format json` output.
@@ -1158,6 +1169,7 @@ fn record(path: &str, place: &Place, tf: &TranscriptFinding) -> Record {
         basis: f.basis().to_string(),
         suggestion: f.suggestion().to_string(),
         facts: f.facts().cloned(),
+        evasion: f.evasion().iter().map(|k| k.as_str()).collect(),
     }
 }
 
@@ -1286,6 +1298,16 @@ fn write_text(
             .element(snippet)
     } else {
         title.element(snippet.path(path))
+    };
+    let group = if f.evasion().is_empty() {
+        group
+    } else {
+        let kinds: Vec<&str> = f.evasion().iter().map(|k| k.as_str()).collect();
+        group.element(
+            Level::NOTE
+                .with_name("evasion")
+                .message(format!("seen through {}", kinds.join(", "))),
+        )
     };
     let report = &[group
         // Rule files are user input: strip control characters from text

@@ -114,6 +114,7 @@ impl Sarif {
                 "end_ms": f.end_ms,
                 "speaker": f.speaker,
                 "facts": finding.facts(),
+                "evasion": finding.evasion(),
             },
         });
         if let Some(i) = self.index.get(finding.rule_id()) {
