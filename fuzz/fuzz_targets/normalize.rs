@@ -1,5 +1,6 @@
-//! Arbitrary bytes through the normaliser's shadow map: one in-order,
-//! non-overlapping range of the original per shadow char.
+//! Arbitrary bytes through the normaliser's shadow map: one in-order range
+//! of the original per shadow char, shared only by the chars of one
+//! rewritten form.
 #![no_main]
 
 #[allow(dead_code)]
