@@ -65,15 +65,76 @@ pub fn decode(origin: &str, bytes: &[u8]) -> Result<(String, TextEncoding)> {
                 });
         }
     }
-    match std::str::from_utf8(bytes) {
-        Ok(t) => Ok((t.to_string(), TextEncoding::Utf8)),
-        Err(e) => encoding_rs::GB18030
+    match judge_unmarked(origin, bytes, 0, true)? {
+        TextEncoding::Gb18030 => encoding_rs::GB18030
             .decode_without_bom_handling_and_without_replacement(bytes)
             .map(|t| (t.into_owned(), TextEncoding::Gb18030))
-            .ok_or(Error::Utf8 {
+            .ok_or_else(|| Error::Decode {
                 origin: origin.to_string(),
-                byte_offset: e.valid_up_to(),
+                message: "invalid GB18030".into(),
             }),
+        _ => utf8(origin, bytes, 0).map(|t| (t, TextEncoding::Utf8)),
+    }
+}
+
+/// How bytes without a byte-order mark are read, judged on `sample` (which
+/// starts `base` bytes into the input and is its end when `last`): UTF-8
+/// when they are UTF-8, a char cut off at the very end included (a UTF-8
+/// file cut short; decoding then fails at the cut), else GB18030 when they
+/// are that. Otherwise an error naming where each encoding stops.
+pub(crate) fn judge_unmarked(
+    origin: &str,
+    sample: &[u8],
+    base: u64,
+    last: bool,
+) -> Result<TextEncoding> {
+    let e = match std::str::from_utf8(sample) {
+        Ok(_) => return Ok(TextEncoding::Utf8),
+        // Only the last char is cut short: UTF-8, cut by the sample's end
+        // or by the input's.
+        Err(e) if e.error_len().is_none() && e.valid_up_to() > 0 => return Ok(TextEncoding::Utf8),
+        Err(e) => e,
+    };
+    let mut gb = encoding_rs::GB18030.new_decoder_without_bom_handling();
+    match decode_into(&mut gb, sample, &mut String::new(), last) {
+        Ok(()) => Ok(TextEncoding::Gb18030),
+        Err(back) => {
+            let at = |n: usize| base.saturating_add(n as u64);
+            Err(Error::Decode {
+                origin: origin.to_string(),
+                message: format!(
+                    "neither UTF-8 (invalid at byte {}) nor GB18030 (invalid at byte {})",
+                    at(e.valid_up_to()),
+                    at(sample.len().saturating_sub(back as usize)),
+                ),
+            })
+        }
+    }
+}
+
+/// Decodes `src` onto `dst` without replacement characters. On malformed
+/// input, the error is how many bytes before the end of `src` it starts.
+pub(crate) fn decode_into(
+    decoder: &mut encoding_rs::Decoder,
+    mut src: &[u8],
+    dst: &mut String,
+    last: bool,
+) -> std::result::Result<(), u64> {
+    use encoding_rs::DecoderResult;
+    loop {
+        let room = decoder
+            .max_utf8_buffer_length_without_replacement(src.len())
+            .unwrap_or(src.len().saturating_mul(3));
+        dst.reserve_exact(room.max(16));
+        let (result, read) = decoder.decode_to_string_without_replacement(src, dst, last);
+        src = &src[read..];
+        match result {
+            DecoderResult::InputEmpty => return Ok(()),
+            DecoderResult::OutputFull => {}
+            DecoderResult::Malformed(bad, extra) => {
+                return Err(src.len() as u64 + u64::from(bad) + u64::from(extra))
+            }
+        }
     }
 }
 
@@ -131,16 +192,29 @@ mod tests {
     }
 
     #[test]
-    fn neither_utf8_nor_gb18030_names_file_and_offset() {
-        let bytes = b"ok\xFF\xFF";
-        match decode("bad.txt", bytes) {
-            Err(Error::Utf8 {
-                origin,
-                byte_offset,
-            }) => {
-                assert_eq!(origin, "bad.txt");
-                assert_eq!(byte_offset, 2);
-            }
+    fn neither_utf8_nor_gb18030_names_file_and_both_offsets() {
+        let e = decode("bad.txt", b"ok\xFF\xFF").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "bad.txt: neither UTF-8 (invalid at byte 2) nor GB18030 (invalid at byte 2)"
+        );
+        // GBK cut inside its last char: UTF-8 stops early, GB18030 at the cut.
+        let (gbk, _, _) = encoding_rs::GBK.encode("全网最低价");
+        let cut = &gbk[..gbk.len() - 1];
+        let e = decode("cut.txt", cut).unwrap_err().to_string();
+        assert!(
+            e.ends_with(&format!("nor GB18030 (invalid at byte {})", cut.len() - 1)),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn utf8_cut_inside_its_last_char_is_an_error_at_the_cut() {
+        // The bytes before the cut would read as GB18030, wrongly.
+        let text = "全网最低价";
+        let cut = &text.as_bytes()[..text.len() - 2];
+        match decode("cut.txt", cut) {
+            Err(Error::Utf8 { byte_offset, .. }) => assert_eq!(byte_offset, text.len() - 3),
             other => panic!("{other:?}"),
         }
     }

@@ -6,11 +6,11 @@
 //! is scanned exactly where [`Scanner::scan`] would cut the whole text, with
 //! the same context on either side, so the findings are the same.
 
-use crate::decode::TextEncoding;
+use crate::decode::{decode_into, judge_unmarked, TextEncoding};
 use crate::error::{Error, Result};
 use crate::finding::{count_units, Finding};
 use crate::scanner::{cut_point, Scanner, CONTEXT_BYTES};
-use encoding_rs::{Decoder, DecoderResult, Encoding};
+use encoding_rs::{Decoder, Encoding};
 use std::io::{ErrorKind, Read};
 use std::ops::ControlFlow;
 
@@ -467,24 +467,11 @@ impl<'o, R: Read> Input<'o, R> {
         let sample = &self.raw[..self.raw.len().min(BLOCK)];
         // The sample ends the input: judge it whole, as `decode` does.
         let last = self.eof && sample.len() == self.raw.len();
-        match std::str::from_utf8(sample) {
-            Ok(_) => self.start_decoding(TextEncoding::Utf8, encoding_rs::UTF_8),
-            // A char cut at the end of the sample, not of the input.
-            Err(e) if e.error_len().is_none() && !last => {
-                self.start_decoding(TextEncoding::Utf8, encoding_rs::UTF_8)
+        match judge_unmarked(self.origin, sample, self.undecoded, last)? {
+            TextEncoding::Gb18030 => {
+                self.start_decoding(TextEncoding::Gb18030, encoding_rs::GB18030)
             }
-            Err(e) => {
-                let mut gb = encoding_rs::GB18030.new_decoder_without_bom_handling();
-                let mut scratch = String::new();
-                if decode_into(&mut gb, sample, &mut scratch, last).is_ok() {
-                    self.start_decoding(TextEncoding::Gb18030, encoding_rs::GB18030)
-                } else {
-                    Err(Error::Utf8 {
-                        origin: self.origin.to_string(),
-                        byte_offset: to_usize(self.undecoded + e.valid_up_to() as u64),
-                    })
-                }
-            }
+            _ => self.start_decoding(TextEncoding::Utf8, encoding_rs::UTF_8),
         }
     }
 
@@ -537,32 +524,6 @@ impl<'o, R: Read> Input<'o, R> {
                 .map_or(TextEncoding::Utf8, |(kind, _)| *kind),
             findings,
             stopped,
-        }
-    }
-}
-
-/// Decodes `src` onto `dst`. On a malformed sequence, returns how many bytes
-/// before the end of `src` it starts (it may start in an earlier call's
-/// bytes).
-fn decode_into(
-    decoder: &mut Decoder,
-    mut src: &[u8],
-    dst: &mut String,
-    last: bool,
-) -> std::result::Result<(), u64> {
-    loop {
-        let room = decoder
-            .max_utf8_buffer_length_without_replacement(src.len())
-            .unwrap_or(src.len().saturating_mul(3));
-        dst.reserve_exact(room.max(16));
-        let (result, read) = decoder.decode_to_string_without_replacement(src, dst, last);
-        src = &src[read..];
-        match result {
-            DecoderResult::InputEmpty => return Ok(()),
-            DecoderResult::OutputFull => {}
-            DecoderResult::Malformed(bad, extra) => {
-                return Err(src.len() as u64 + u64::from(bad) + u64::from(extra))
-            }
         }
     }
 }
