@@ -682,9 +682,9 @@ fn jsonl<'a>(
         let text = segment.text.unwrap_or_default();
         let skipped = line.len() - trimmed.len();
         // The text as written in the line when it has no escapes, else the line.
-        let range = match trimmed.find(&format!("\"{text}\"")) {
+        let range = match text_value_at(trimmed, &text) {
             Some(i) if !text.is_empty() => {
-                let s = offset + skipped + i + 1;
+                let s = offset + skipped + i;
                 (s..s + text.len(), true)
             }
             _ => (offset..offset + line.len(), false),
@@ -700,9 +700,42 @@ fn jsonl<'a>(
     Ok(drafts)
 }
 
+/// Where in a JSON line the value of a `"text"` key is written exactly as
+/// `text` (no escapes): the byte after its opening quote. Another key's
+/// value with the same words (`"speaker":"低价"`) is not it: an unescaped
+/// `"text"` followed by a colon can only be a key.
+fn text_value_at(line: &str, text: &str) -> Option<usize> {
+    let mut from = 0;
+    while let Some(k) = line[from..].find("\"text\"") {
+        let key_end = from + k + "\"text\"".len();
+        from = key_end;
+        let rest = line[key_end..].trim_start();
+        let Some(rest) = rest.strip_prefix(':') else {
+            continue;
+        };
+        let rest = rest.trim_start();
+        let Some(value) = rest.strip_prefix('"') else {
+            continue;
+        };
+        if value.starts_with(text) && value[text.len()..].starts_with('"') {
+            return Some(line.len() - value.len());
+        }
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_text_value_is_found_not_another_key_with_the_same_words() {
+        let line = r#"{"speaker":"低价","note":"text","text" : "低价","x":1}"#;
+        let at = text_value_at(line, "低价").expect("found");
+        assert_eq!(&line[at - 1..at + "低价".len() + 1], "\"低价\"");
+        assert!(at > line.find("\"text\" :").unwrap());
+        assert_eq!(text_value_at(r#"{"text":"a\"b"}"#, "a\"b"), None);
+    }
 
     #[test]
     fn timestamps() {

@@ -257,3 +257,14 @@ proptest::proptest! {
         }
     }
 }
+
+#[test]
+fn a_jsonl_finding_points_at_the_text_value_not_a_key_with_the_same_words() {
+    let source =
+        "{\"speaker\":\"全网最低价\",\"start_ms\":0,\"end_ms\":900,\"text\":\"全网最低价\"}\n";
+    let t = parse(source, Some(TranscriptFormat::Jsonl));
+    let f = only(&t);
+    assert_eq!(source_of(&t, &f), "全网最低价");
+    let text_at = source.rfind("全网最低价").expect("text value");
+    assert_eq!(f.source_span.start, text_at);
+}
