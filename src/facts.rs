@@ -335,6 +335,37 @@ const REFERENCE_LABELS: &[&str] = &[
     "平时我们卖",
 ];
 
+/// Where the number that `at` may cut into ends: `at` itself unless the
+/// character before it is a digit (ASCII or Chinese) and digits, a decimal
+/// point followed by a digit, or 块/元 amounts of the same kind go on.
+fn number_end(text: &str, at: usize) -> usize {
+    let chinese = |c: char| "零一二两三四五六七八九十百千万".contains(c);
+    let Some(before) = text[..at].chars().next_back() else {
+        return at;
+    };
+    let same_kind = |c: char| {
+        if before.is_ascii_digit() {
+            c.is_ascii_digit()
+        } else {
+            chinese(c)
+        }
+    };
+    if !(before.is_ascii_digit() || chinese(before)) {
+        return at;
+    }
+    let mut end = at;
+    let mut chars = text[at..].chars().peekable();
+    while let Some(c) = chars.next() {
+        let decimal =
+            c == '.' && before.is_ascii_digit() && chars.peek().is_some_and(char::is_ascii_digit);
+        if !same_kind(c) && !decimal {
+            break;
+        }
+        end += c.len_utf8();
+    }
+    end
+}
+
 /// What a check decided about one match.
 pub(crate) enum Outcome {
     /// Keep the match, with any facts read and the span to report.
@@ -361,7 +392,10 @@ pub(crate) fn apply(
                 let start = claim.start + i;
                 read_price(text, sentence, &(start..start + len))
             });
-            keep_all(read.map(|(f, _)| Facts::Price(f)))
+            // The pattern may stop at the first digit of the live price
+            // (原价199今天只要1|29): report the whole number it cut into.
+            let end = number_end(text, claim.end).min(sentence.end.max(claim.end));
+            Outcome::Keep(read.map(|(f, _)| Facts::Price(f)), claim.start..end)
         }
         Check::DeepDiscount => match read_price(text, sentence, claim) {
             Some((f, span)) if f.paid_share().is_some_and(|s| s.0 <= 1_000) => {
