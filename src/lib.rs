@@ -27,11 +27,11 @@ pub use facts::{Facts, Money, PriceFacts, PrizeFacts, Share, PRIZE_CAP};
 pub use finding::{Finding, Span};
 #[doc(hidden)]
 pub use normalize::shadow_map;
+pub use reader::{ReadFinding, ReadSummary};
 pub use rule::{
     Boundary, Category, CategoryExemptions, Check, EvasionSeverity, Extend, Profile, Rule,
     RuleDocs, RuleTests, Severity,
 };
-pub use reader::{ReadFinding, ReadSummary};
 pub use ruleset::RuleSet;
 pub use scanner::{Scanner, ScannerBuilder};
 pub use selftest::{check_examples, ExampleFailure};
