@@ -388,7 +388,7 @@ fn in_gb2312(c: char) -> bool {
 #[derive(Debug)]
 pub(crate) struct CompiledForms {
     /// Per Han code point: bit 0, a variant form starts here; bit 1, a run of
-    /// it reads as one.
+    /// it reads as one; bit 2, it is traditional. 0: nothing to do.
     han_flags: Vec<u8>,
     /// Variant forms by first character (as simplified), longest first.
     variants: HashMap<char, Vec<CompiledVariant>>,
@@ -415,13 +415,17 @@ pub(crate) struct CompiledVariant {
 
 const VARIANT_START: u8 = 1;
 const REPEATS: u8 = 2;
+const TRADITIONAL: u8 = 4;
 
 /// Separators allowed between the words of a Latin form.
 pub(crate) const LATIN_GAP: &str = r"[\s.\-_·•'/]{0,3}";
 
 impl CompiledForms {
     pub(crate) fn new(forms: &EvasionForms) -> CompiledForms {
-        let mut han_flags = vec![0u8; (HAN_END - HAN_FIRST) as usize];
+        let mut han_flags: Vec<u8> = t2s_table()
+            .iter()
+            .map(|&to| if to == 0 { 0 } else { TRADITIONAL })
+            .collect();
         let mut flag = |c: char, bit: u8| {
             let cp = c as u32;
             if (HAN_FIRST..HAN_END).contains(&cp) {
@@ -514,11 +518,11 @@ impl CompiledForms {
             .clone()
     }
 
-    /// The flag bits of a code point in `HAN_FIRST..HAN_END` (0: nothing
-    /// starts or repeats here).
+    /// Whether the Han character `index` places after `HAN_FIRST` needs a
+    /// look: it is traditional, starts a variant form, or repeats.
     #[inline]
-    pub(crate) fn han_flags(&self, index: usize) -> u8 {
-        self.han_flags[index]
+    pub(crate) fn han_needs_a_look(&self, index: usize) -> bool {
+        self.han_flags.get(index).is_some_and(|&f| f != 0)
     }
 
     #[inline]

@@ -214,8 +214,15 @@ impl<'a> Normalized<'a> {
 
     /// Builds the shadow text of `original`, seeing through the evasions in
     /// `forms` as well as width, traditional characters and separators.
-    pub(crate) fn with_forms(original: &'a str, forms: &CompiledForms) -> Normalized<'a> {
-        Evasions::new(original, forms).run()
+    /// `pairs`, when given, are the pairs of adjacent characters in the
+    /// rules' phrases: a separator between any other two characters cannot
+    /// make a phrase whole, so it is kept without asking the segmenter.
+    pub(crate) fn with_forms(
+        original: &'a str,
+        forms: &CompiledForms,
+        pairs: Option<&WordPairs>,
+    ) -> Normalized<'a> {
+        Evasions::new(original, forms, pairs).run()
     }
 
     /// The shadow text.
@@ -288,15 +295,47 @@ impl<'a> Normalized<'a> {
     }
 }
 
+/// The pairs of adjacent Chinese characters in a rule set's phrases (terms,
+/// exemptions, pattern literals, the meanings of evasive forms).
+#[derive(Debug, Default)]
+pub(crate) struct WordPairs(std::collections::HashSet<(char, char)>);
+
+impl WordPairs {
+    /// Adds the adjacent pairs of `phrase`.
+    pub(crate) fn add(&mut self, phrase: &str) {
+        let mut chars = phrase.chars().map(simplify).peekable();
+        while let Some(a) = chars.next() {
+            if let Some(&b) = chars.peek() {
+                if is_han(a) && is_han(b) {
+                    self.0.insert((a, b));
+                }
+            }
+        }
+    }
+
+    fn contains(&self, a: char, b: char) -> bool {
+        self.0.contains(&(a, b))
+    }
+}
+
 /// Characters that may split a term and are dropped between two Chinese
 /// characters: ASCII symbols, the middle dots, and (when the term is spelled
 /// out character by character) spaces.
 fn separator_at(original: &str, i: usize) -> Option<(usize, bool)> {
     let c = original[i..].chars().next()?;
     let space = matches!(c, ' ' | '\t' | '\u{3000}' | '\u{A0}');
-    let symbol = matches!(
+    (is_separator(c) || is_invisible(c)).then(|| (c.len_utf8(), space))
+}
+
+/// A visible separator: a space or one of the symbols that split terms.
+fn is_separator(c: char) -> bool {
+    matches!(
         c,
-        '*' | '.'
+        ' ' | '\t'
+            | '\u{3000}'
+            | '\u{A0}'
+            | '*'
+            | '.'
             | '-'
             | '|'
             | '_'
@@ -328,8 +367,7 @@ fn separator_at(original: &str, i: usize) -> Option<(usize, bool)> {
             | '＝'
             | '＃'
             | '＾'
-    );
-    (space || symbol || is_invisible(c)).then(|| (c.len_utf8(), space))
+    )
 }
 
 /// Characters with no visible form of their own that can hide inside a
@@ -448,6 +486,9 @@ impl CompatOut {
     }
 
     fn write<'b>(&self, buf: &'b mut [u8; 8]) -> &'b str {
+        if self.len == 1 {
+            return self.chars[0].encode_utf8(buf);
+        }
         let mut n = 0;
         for c in &self.chars[..self.len] {
             n += c.encode_utf8(&mut buf[n..]).len();
@@ -470,10 +511,9 @@ fn keycap_len(b: &[u8], i: usize) -> Option<usize> {
 struct Evasions<'a, 'f> {
     out: Builder<'a>,
     forms: &'f CompiledForms,
+    pairs: Option<&'f WordPairs>,
     /// The last character written to the shadow (`'\0'` at the start).
     prev: char,
-    /// Traditional → simplified, cached out of its `OnceLock`.
-    t2s: &'static [u16],
     /// Scratch for [`Evasions::latin`]: a folded window and where in the
     /// original each of its bytes ends.
     folded: String,
@@ -484,12 +524,16 @@ struct Evasions<'a, 'f> {
 const RECENT: usize = 4;
 
 impl<'a, 'f> Evasions<'a, 'f> {
-    fn new(original: &'a str, forms: &'f CompiledForms) -> Evasions<'a, 'f> {
+    fn new(
+        original: &'a str,
+        forms: &'f CompiledForms,
+        pairs: Option<&'f WordPairs>,
+    ) -> Evasions<'a, 'f> {
         Evasions {
             out: Builder::new(original),
             forms,
+            pairs,
             prev: '\0',
-            t2s: crate::evasion::t2s_table(),
             folded: String::new(),
             ends: Vec::new(),
         }
@@ -528,17 +572,14 @@ impl<'a, 'f> Evasions<'a, 'f> {
         while i < b.len() {
             // Most text is Chinese characters with nothing to do: decode them
             // here, without the general path.
-            if (0xE3..=0xE9).contains(&b[i]) && i + 2 < b.len() {
-                let cp = ((b[i] as u32 & 0x0F) << 12)
-                    | ((b[i + 1] as u32 & 0x3F) << 6)
-                    | (b[i + 2] as u32 & 0x3F);
-                if (HAN_FIRST..HAN_END).contains(&cp) {
-                    let k = (cp - HAN_FIRST) as usize;
-                    if self.t2s[k] == 0 && self.forms.han_flags(k) == 0 {
-                        self.prev = char::from_u32(cp).unwrap_or('\0');
-                        i += 3;
-                        continue;
-                    }
+            if let [lead @ 0xE3..=0xE9, b1, b2, ..] = b[i..] {
+                let cp =
+                    ((lead as u32 & 0x0F) << 12) | ((b1 as u32 & 0x3F) << 6) | (b2 as u32 & 0x3F);
+                let k = cp.wrapping_sub(HAN_FIRST) as usize;
+                if k < (HAN_END - HAN_FIRST) as usize && !self.forms.han_needs_a_look(k) {
+                    self.prev = char::from_u32(cp).unwrap_or('\0');
+                    i += 3;
+                    continue;
                 }
             }
             i = if b[i] < 0x80 {
@@ -575,8 +616,10 @@ impl<'a, 'f> Evasions<'a, 'f> {
                 return i + len;
             }
         }
-        if let Some(next) = self.separators(i) {
-            return next;
+        if is_separator(c as char) {
+            if let Some(next) = self.separators(i) {
+                return next;
+            }
         }
         self.set_prev(c as char);
         i + 1
@@ -613,13 +656,17 @@ impl<'a, 'f> Evasions<'a, 'f> {
             self.set_prev(s);
             return i + len;
         }
-        if is_invisible(c) {
+        // CJK punctuation and full-width forms, the most frequent here, are
+        // never invisible.
+        if !(0x3000..0xFE00).contains(&cp) && is_invisible(c) {
             self.out
                 .replace(i, i + len, "", EvasionKind::Separator.bit());
             return i + len;
         }
-        if let Some(next) = self.separators(i) {
-            return next;
+        if is_separator(c) {
+            if let Some(next) = self.separators(i) {
+                return next;
+            }
         }
         if let Some((out, kinds)) = compat(c) {
             if out.first().is_ascii_alphanumeric() && out.len == 1 {
@@ -827,6 +874,12 @@ impl<'a, 'f> Evasions<'a, 'f> {
     /// symbol used as a list delimiter).
     fn splits_a_word(&self, i: usize, j: usize) -> bool {
         let original = self.out.original;
+        if let Some(pairs) = self.pairs {
+            let next = original[j..].chars().next().map_or('\0', simplify);
+            if !pairs.contains(self.prev, next) {
+                return false;
+            }
+        }
         let mut joined = self.recent(i);
         let gap = joined.len();
         joined.extend(
@@ -866,7 +919,7 @@ impl<'a, 'f> Evasions<'a, 'f> {
 /// fuzzing view of the normaliser; not a stable API.
 #[doc(hidden)]
 pub fn shadow_map(original: &str) -> (String, Vec<std::ops::Range<usize>>) {
-    let n = Normalized::with_forms(original, &CompiledForms::builtin());
+    let n = Normalized::with_forms(original, &CompiledForms::builtin(), None);
     let ranges = n
         .text()
         .char_indices()
@@ -939,7 +992,7 @@ mod tests {
     }
 
     fn evasive(s: &str) -> Normalized<'_> {
-        Normalized::with_forms(s, &CompiledForms::builtin())
+        Normalized::with_forms(s, &CompiledForms::builtin(), None)
     }
 
     /// The shadow range of `part`, the original range it maps back to, and

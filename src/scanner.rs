@@ -10,7 +10,7 @@ use crate::error::{Error, Result};
 use crate::evasion::{CompiledForms, EvasionForms, EvasionKind};
 use crate::facts::{apply, Facts, Outcome};
 use crate::finding::{count_units, Finding, Span};
-use crate::normalize::{normalize_term, Normalized};
+use crate::normalize::{normalize_term, Normalized, WordPairs};
 use crate::rule::{Boundary, Category, EvasionSeverity, Extend, Profile, Rule, Severity};
 use crate::ruleset::{selector_category, selector_matches, LoadedRule, RuleSet};
 use crate::segment::{run_around, tagged, tokens, Token};
@@ -59,6 +59,8 @@ struct Inner {
     ruleset: RuleSet,
     /// Evasive forms to see through; `None` matches text as written.
     evasion: Option<Arc<CompiledForms>>,
+    /// Adjacent character pairs of every phrase: where a separator may matter.
+    word_pairs: WordPairs,
 }
 
 #[derive(Debug)]
@@ -182,11 +184,13 @@ impl ScannerBuilder {
             .collect();
 
         let mut dict = DictBuilder::default();
+        let mut word_pairs = WordPairs::default();
         // Exemptions of categories with no active rule would only slow the pass.
         let active = |c: Category| chosen.iter().any(|l| l.rule.category == c);
         for ex in set.exemptions().iter().filter(|ex| active(ex.category)) {
             for p in &ex.phrases {
                 dict.add(p, Use::CategoryExempt(ex.category));
+                word_pairs.add(p);
             }
         }
         let mut pattern_rules = Vec::new();
@@ -195,9 +199,16 @@ impl ScannerBuilder {
             let (i, rule) = (i as u32, &loaded.rule);
             for t in &rule.terms {
                 dict.add(t, Use::Term(i));
+                word_pairs.add(t);
             }
             for p in &rule.exempt {
                 dict.add(p, Use::Exempt(i));
+                word_pairs.add(p);
+            }
+            // Adjacent characters in a regex's source are literal sequences
+            // (or a class, which only adds pairs).
+            if let Some(p) = &rule.pattern {
+                word_pairs.add(p);
             }
             // Regexes were compiled when the rules were loaded; cloning one
             // shares it.
@@ -249,6 +260,7 @@ impl ScannerBuilder {
                 min_severity: self.min_severity.unwrap_or(Severity::Info),
                 profile: self.profile,
                 ruleset: set,
+                word_pairs,
                 evasion: match (self.plain, self.forms) {
                     (true, _) => None,
                     (false, None) => Some(CompiledForms::builtin()),
@@ -358,7 +370,7 @@ impl Scanner {
         let inner = &*self.inner;
         let original = &text[chunk.clone()];
         let norm = match &inner.evasion {
-            Some(forms) => Normalized::with_forms(original, forms),
+            Some(forms) => Normalized::with_forms(original, forms, Some(&inner.word_pairs)),
             None => Normalized::new(original),
         };
         let n = norm.text();
