@@ -40,30 +40,20 @@ impl std::fmt::Display for TextEncoding {
 /// that are neither fail with an error naming `origin` and the byte offset
 /// where UTF-8 decoding stopped. The mark is not part of the text.
 pub fn decode(origin: &str, bytes: &[u8]) -> Result<(String, TextEncoding)> {
-    if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
-        return utf8(origin, rest, 3).map(|t| (t, TextEncoding::Utf8));
-    }
-    for (bom, encoding, kind) in [
-        (
-            &b"\xFF\xFE"[..],
-            encoding_rs::UTF_16LE,
-            TextEncoding::Utf16Le,
-        ),
-        (
-            &b"\xFE\xFF"[..],
-            encoding_rs::UTF_16BE,
-            TextEncoding::Utf16Be,
-        ),
-    ] {
-        if let Some(rest) = bytes.strip_prefix(bom) {
+    match byte_order_mark(bytes) {
+        Some((len, _, TextEncoding::Utf8)) => {
+            return utf8(origin, &bytes[len..], len).map(|t| (t, TextEncoding::Utf8))
+        }
+        Some((len, encoding, kind)) => {
             return encoding
-                .decode_without_bom_handling_and_without_replacement(rest)
+                .decode_without_bom_handling_and_without_replacement(&bytes[len..])
                 .map(|t| (t.into_owned(), kind))
                 .ok_or_else(|| Error::Decode {
                     origin: origin.to_string(),
                     message: format!("invalid {} (odd length or unpaired surrogate)", kind),
                 });
         }
+        None => {}
     }
     match judge_unmarked(origin, bytes, 0, true)? {
         TextEncoding::Gb18030 => encoding_rs::GB18030
@@ -75,6 +65,29 @@ pub fn decode(origin: &str, bytes: &[u8]) -> Result<(String, TextEncoding)> {
             }),
         _ => utf8(origin, bytes, 0).map(|t| (t, TextEncoding::Utf8)),
     }
+}
+
+/// The byte-order mark `bytes` start with: its length, and the encoding it
+/// announces.
+pub(crate) fn byte_order_mark(
+    bytes: &[u8],
+) -> Option<(usize, &'static encoding_rs::Encoding, TextEncoding)> {
+    [
+        (&b"\xEF\xBB\xBF"[..], encoding_rs::UTF_8, TextEncoding::Utf8),
+        (
+            &b"\xFF\xFE"[..],
+            encoding_rs::UTF_16LE,
+            TextEncoding::Utf16Le,
+        ),
+        (
+            &b"\xFE\xFF"[..],
+            encoding_rs::UTF_16BE,
+            TextEncoding::Utf16Be,
+        ),
+    ]
+    .into_iter()
+    .find(|(bom, _, _)| bytes.starts_with(bom))
+    .map(|(bom, encoding, kind)| (bom.len(), encoding, kind))
 }
 
 /// How bytes without a byte-order mark are read, judged on `sample` (which

@@ -185,6 +185,27 @@ impl Finding {
     }
 }
 
+/// Sorts findings by position (then rule, most severe first) and keeps one
+/// per span and rule: widening to grapheme clusters can give two matches of
+/// one rule the same span, reported once at the highest severity.
+pub(crate) fn sort_and_dedup(findings: &mut Vec<Finding>) {
+    findings.sort_by(|a, b| {
+        (
+            a.span.start,
+            a.span.end,
+            &a.rule,
+            std::cmp::Reverse(a.severity),
+        )
+            .cmp(&(
+                b.span.start,
+                b.span.end,
+                &b.rule,
+                std::cmp::Reverse(b.severity),
+            ))
+    });
+    findings.dedup_by(|b, a| a.span == b.span && a.rule == b.rule);
+}
+
 /// Chars and UTF-16 code units in valid UTF-8 bytes: every byte that is not a
 /// continuation byte starts a char, and a 4-byte char takes two code units.
 pub(crate) fn count_units(bytes: &[u8]) -> (usize, usize) {

@@ -6,9 +6,9 @@
 //! is scanned exactly where [`Scanner::scan`] would cut the whole text, with
 //! the same context on either side, so the findings are the same.
 
-use crate::decode::{decode_into, judge_unmarked, TextEncoding};
+use crate::decode::{byte_order_mark, decode_into, judge_unmarked, TextEncoding};
 use crate::error::{Error, Result};
-use crate::finding::{count_units, Finding};
+use crate::finding::{count_units, sort_and_dedup, Finding};
 use crate::scanner::{cut_point, Scanner, CONTEXT_BYTES};
 use encoding_rs::{Decoder, Encoding};
 use std::io::{ErrorKind, Read};
@@ -205,26 +205,6 @@ impl Scanner {
 fn ready(text: &str, next: usize) -> bool {
     let cut = cut_point(text, next);
     cut < text.len() && text.len() - cut >= RIGHT
-}
-
-/// Sorts findings as [`Scanner::scan`] does and keeps one per span and rule,
-/// the most severe.
-fn sort_and_dedup(findings: &mut Vec<Finding>) {
-    findings.sort_by(|a, b| {
-        (
-            a.span.start,
-            a.span.end,
-            &a.rule,
-            std::cmp::Reverse(a.severity),
-        )
-            .cmp(&(
-                b.span.start,
-                b.span.end,
-                &b.rule,
-                std::cmp::Reverse(b.severity),
-            ))
-    });
-    findings.dedup_by(|b, a| a.span == b.span && a.rule == b.rule);
 }
 
 /// Places `finding` in its line and text and hands it to the callback.
@@ -424,24 +404,10 @@ impl<'o, R: Read> Input<'o, R> {
                 return Ok(());
             }
             self.bom_checked = true;
-            for (bom, encoding, kind) in [
-                (&b"\xEF\xBB\xBF"[..], encoding_rs::UTF_8, TextEncoding::Utf8),
-                (
-                    &b"\xFF\xFE"[..],
-                    encoding_rs::UTF_16LE,
-                    TextEncoding::Utf16Le,
-                ),
-                (
-                    &b"\xFE\xFF"[..],
-                    encoding_rs::UTF_16BE,
-                    TextEncoding::Utf16Be,
-                ),
-            ] {
-                if self.raw.starts_with(bom) {
-                    self.raw.drain(..bom.len());
-                    self.undecoded += bom.len() as u64;
-                    return self.start_decoding(kind, encoding);
-                }
+            if let Some((len, encoding, kind)) = byte_order_mark(&self.raw) {
+                self.raw.drain(..len);
+                self.undecoded += len as u64;
+                return self.start_decoding(kind, encoding);
             }
         }
         // ASCII reads the same in UTF-8 and GB18030: pass it on undecided.

@@ -9,7 +9,7 @@ use crate::engine::pattern::Patterns;
 use crate::error::{Error, Result};
 use crate::evasion::{CompiledForms, EvasionForms, EvasionKind};
 use crate::facts::{apply, Facts, Outcome};
-use crate::finding::{count_units, Finding, Span};
+use crate::finding::{count_units, sort_and_dedup, Finding, Span};
 use crate::normalize::{normalize_term, Normalized, WordPairs};
 use crate::rule::{Boundary, Category, EvasionSeverity, Extend, Profile, Rule, Severity};
 use crate::ruleset::{selector_category, selector_matches, LoadedRule, RuleSet};
@@ -338,23 +338,7 @@ impl Scanner {
             self.scan_chunk(text, window, offset..end, &mut findings);
             offset = end;
         }
-        findings.sort_by(|a, b| {
-            (
-                a.span.start,
-                a.span.end,
-                &a.rule,
-                std::cmp::Reverse(a.severity),
-            )
-                .cmp(&(
-                    b.span.start,
-                    b.span.end,
-                    &b.rule,
-                    std::cmp::Reverse(b.severity),
-                ))
-        });
-        // Widening to grapheme clusters can give two matches of one rule the
-        // same span; report it once, at the highest severity.
-        findings.dedup_by(|b, a| a.span == b.span && a.rule == b.rule);
+        sort_and_dedup(&mut findings);
         fill_unit_offsets(text, &mut findings);
         findings
     }

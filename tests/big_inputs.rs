@@ -8,9 +8,12 @@ use adcop::{decode, Error, Finding, ReadSummary, Scanner, TextEncoding, Transcri
 use serde_json::Value;
 use std::io::Write;
 use std::ops::ControlFlow;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::sync::OnceLock;
+
+mod support;
+use support::scan_bin;
 
 /// The scanner's piece size: texts longer than this are cut.
 const PIECE: usize = 256 * 1024;
@@ -411,38 +414,6 @@ fn lines_columns_and_excerpts_of_a_streamed_input() {
 // ---------------------------------------------------------------------------
 // The `scan` example
 // ---------------------------------------------------------------------------
-
-fn scan_bin() -> &'static Path {
-    static BIN: OnceLock<PathBuf> = OnceLock::new();
-    BIN.get_or_init(|| {
-        let manifest = Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.toml");
-        let mut cmd = Command::new(env!("CARGO"));
-        cmd.args([
-            "build",
-            "--quiet",
-            "--example",
-            "scan",
-            "--message-format=json",
-        ])
-        .arg("--manifest-path")
-        .arg(&manifest);
-        if !cfg!(debug_assertions) {
-            cmd.arg("--release");
-        }
-        let out = cmd.output().expect("run cargo build");
-        assert!(
-            out.status.success(),
-            "cargo build --example scan failed:\n{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8_lossy(&out.stdout)
-            .lines()
-            .filter_map(|l| serde_json::from_str::<Value>(l).ok())
-            .filter(|m| m["reason"] == "compiler-artifact" && m["target"]["name"] == "scan")
-            .find_map(|m| m["executable"].as_str().map(PathBuf::from))
-            .expect("cargo reported no executable for the scan example")
-    })
-}
 
 struct Run {
     code: i32,
