@@ -9,7 +9,7 @@
 use crate::decode::{byte_order_mark, decode_into, judge_unmarked, TextEncoding};
 use crate::error::{Error, Result};
 use crate::finding::{count_units, sort_and_dedup, Finding};
-use crate::scanner::{cut_point, Scanner, CONTEXT_BYTES};
+use crate::scanner::{ceil_char_boundary, cut_point, floor_char_boundary, Scanner, CONTEXT_BYTES};
 use encoding_rs::{Decoder, Encoding};
 use std::io::{ErrorKind, Read};
 use std::ops::ControlFlow;
@@ -311,22 +311,6 @@ impl LineCursor {
         }
         self.at = base.bytes + upto.max(from);
     }
-}
-
-fn floor_char_boundary(text: &str, i: usize) -> usize {
-    let mut i = i.min(text.len());
-    while !text.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
-}
-
-fn ceil_char_boundary(text: &str, i: usize) -> usize {
-    let mut i = i.min(text.len());
-    while !text.is_char_boundary(i) {
-        i += 1;
-    }
-    i
 }
 
 /// The reader and the decoded text not yet dropped.

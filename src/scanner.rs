@@ -640,14 +640,17 @@ fn drop_contained(cands: &mut Vec<Candidate>, category_of: impl Fn(u32) -> Categ
     }
 }
 
-fn floor_char_boundary(text: &str, mut i: usize) -> usize {
+/// The char boundary at or before byte `i` (clamped to the text).
+pub(crate) fn floor_char_boundary(text: &str, i: usize) -> usize {
+    let mut i = i.min(text.len());
     while !text.is_char_boundary(i) {
         i -= 1;
     }
     i
 }
 
-fn ceil_char_boundary(text: &str, i: usize) -> usize {
+/// The char boundary at or after byte `i` (clamped to the text).
+pub(crate) fn ceil_char_boundary(text: &str, i: usize) -> usize {
     let mut i = i.min(text.len());
     while !text.is_char_boundary(i) {
         i += 1;

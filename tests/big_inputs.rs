@@ -6,14 +6,14 @@
 
 use adcop::{decode, Error, Finding, ReadSummary, Scanner, TextEncoding, Transcript};
 use serde_json::Value;
-use std::io::Write;
+
 use std::ops::ControlFlow;
 use std::path::PathBuf;
-use std::process::{Command, Stdio};
+
 use std::sync::OnceLock;
 
 mod support;
-use support::scan_bin;
+use support::{jsonl, run_scan};
 
 /// The scanner's piece size: texts longer than this are cut.
 const PIECE: usize = 256 * 1024;
@@ -414,41 +414,6 @@ fn lines_columns_and_excerpts_of_a_streamed_input() {
 // ---------------------------------------------------------------------------
 // The `scan` example
 // ---------------------------------------------------------------------------
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn run_scan(args: &[&str], stdin: &[u8]) -> Run {
-    let mut child = Command::new(scan_bin())
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn scan");
-    let mut pipe = child.stdin.take().unwrap();
-    let input = stdin.to_vec();
-    let feeder = std::thread::spawn(move || {
-        let _ = pipe.write_all(&input);
-    });
-    let out = child.wait_with_output().expect("wait for scan");
-    feeder.join().unwrap();
-    Run {
-        code: out.status.code().expect("scan was killed by a signal"),
-        stdout: String::from_utf8(out.stdout).expect("stdout is UTF-8"),
-        stderr: String::from_utf8(out.stderr).expect("stderr is UTF-8"),
-    }
-}
-
-fn jsonl(stdout: &str) -> Vec<Value> {
-    stdout
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
-        .collect()
-}
 
 /// A file in a fresh directory, removed on drop.
 struct TempFile(PathBuf);

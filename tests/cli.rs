@@ -15,7 +15,7 @@ use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 mod support;
-use support::scan_bin;
+use support::{jsonl, run_scan, scan_bin, Run};
 
 const VIOLATING: &str = "家人们，这是全网最低价！";
 const FIELDS: &[&str] = &[
@@ -42,46 +42,12 @@ const FIELDS: &[&str] = &[
 // Helpers
 // ---------------------------------------------------------------------------
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
 fn scan(args: &[&str], stdin: &str) -> Run {
     scan_bytes(args, stdin.as_bytes())
 }
 
 fn scan_bytes(args: &[&str], stdin: &[u8]) -> Run {
-    let mut child = Command::new(scan_bin())
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env_remove("NO_COLOR")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn scan");
-    // Feed stdin from a thread so a chatty child cannot deadlock us.
-    let mut pipe = child.stdin.take().unwrap();
-    let input = stdin.to_vec();
-    let feeder = std::thread::spawn(move || {
-        let _ = pipe.write_all(&input);
-    });
-    let out = child.wait_with_output().expect("wait for scan");
-    feeder.join().unwrap();
-    Run {
-        code: out.status.code().expect("scan was killed by a signal"),
-        stdout: String::from_utf8(out.stdout).expect("stdout is UTF-8"),
-        stderr: String::from_utf8(out.stderr).expect("stderr is UTF-8"),
-    }
-}
-
-fn jsonl(stdout: &str) -> Vec<Value> {
-    stdout
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
-        .collect()
+    run_scan(args, stdin)
 }
 
 /// Asserts exit status 2 and a single `error: ` line on stderr; returns it.
