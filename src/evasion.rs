@@ -359,8 +359,11 @@ pub(crate) fn t2s_table() -> &'static [u16] {
             .collect();
         let converted = fast2s::convert(&all);
         for (from, to) in all.chars().zip(converted.chars()) {
-            let simplified_too = in_gb2312(from) && !TRADITIONAL_IN_GB2312.contains(&from);
-            if from == to || from == '\n' || simplified_too {
+            if from == to || from == '\n' {
+                continue;
+            }
+            // Encoding to GBK is slow: only for the few characters that convert.
+            if in_gb2312(from) && !TRADITIONAL_IN_GB2312.contains(&from) {
                 continue;
             }
             let to = to as u32;
