@@ -1,17 +1,12 @@
 //! All literal phrases of a rule set (terms, exemptions, the literals that
-//! place regex searches) in one aho-corasick automaton, so one pass over the
-//! text finds them all. Qualifiers are not among them: they matter only in
-//! the sentence of a candidate, and are looked for there.
+//! place regex searches) in one index, so one pass over the text finds them
+//! all. Qualifiers are not among them: they matter only in the sentence of a
+//! candidate, and are looked for there.
 
+use super::pair_index::PairIndex;
 use crate::rule::Category;
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use std::collections::HashMap;
 use std::ops::Range;
-
-/// Up to this many phrases the automaton is a DFA (fastest to search); above
-/// it, aho-corasick picks its own kind: a DFA over thousands of phrases takes
-/// long to build and, measured on the full pack, searches no faster.
-const DFA_PHRASE_LIMIT: usize = 2_000;
 
 /// What one phrase means to one rule or category.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -87,10 +82,10 @@ fn inside_number(text: &str, range: &Range<usize>) -> bool {
         && b[range.start - 1].is_ascii_digit()
 }
 
-/// The dictionary automaton and, per phrase, its uses.
+/// The dictionary index and, per phrase, its uses.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Dict {
-    automaton: Option<AhoCorasick>,
+    index: PairIndex,
     /// The uses of phrase `i` are `uses[starts[i]..starts[i + 1]]`: one flat
     /// list, since the pass looks them up for every hit.
     starts: Vec<u32>,
@@ -130,27 +125,14 @@ impl DictBuilder {
             .map(|(p, _)| p.len())
             .max()
             .unwrap_or(0);
-        if self.phrases.is_empty() {
-            return Dict::default();
-        }
-        let kind = (self.phrases.len() <= DFA_PHRASE_LIMIT).then_some(AhoCorasickKind::DFA);
-        let automaton = AhoCorasick::builder()
-            .match_kind(MatchKind::Standard)
-            .kind(kind)
-            .build(&self.phrases)
-            .or_else(|_| {
-                AhoCorasick::builder()
-                    .match_kind(MatchKind::Standard)
-                    .build(&self.phrases)
-            })
-            .ok();
+        let index = PairIndex::new(&self.phrases);
         let mut starts = Vec::with_capacity(self.uses.len() + 1);
         starts.push(0);
         for u in &self.uses {
             starts.push(starts[starts.len() - 1] + u.len() as u32);
         }
         Dict {
-            automaton,
+            index,
             starts,
             uses: self.uses.into_iter().flatten().collect(),
             longest_exempt,
@@ -165,12 +147,8 @@ impl Dict {
             longest_exempt: self.longest_exempt,
             ..Hits::default()
         };
-        let Some(ac) = &self.automaton else {
-            return hits;
-        };
-        for m in ac.find_overlapping_iter(text) {
-            let range = m.start()..m.end();
-            let p = m.pattern().as_usize();
+        self.index.find_all(text, |p, range| {
+            let p = p as usize;
             let uses = &self.uses[self.starts[p] as usize..self.starts[p + 1] as usize];
             for &what in uses {
                 match what {
@@ -186,8 +164,8 @@ impl Dict {
                     Use::Window(p) => hits.windows.push((p, range.clone())),
                 }
             }
-        }
-        // Overlapping matches come in order of their end; lookups need starts.
+        });
+        // Phrases that share a start come in no set order; lookups need starts.
         hits.exempts.sort_by_key(|(_, r)| (r.start, r.end));
         // Literals of one pattern may share a start (年度, 年度最): run it once there.
         hits.anchors.sort_unstable();

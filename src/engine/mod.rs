@@ -1,5 +1,6 @@
-//! Candidate finders: one aho-corasick pass for every literal phrase, one
-//! regex-set pass for every pattern.
+//! Candidate finders: one pass for every literal phrase, and each pattern
+//! run where its literals occur.
 
 pub(crate) mod dict;
+pub(crate) mod pair_index;
 pub(crate) mod pattern;
