@@ -133,14 +133,27 @@ impl PairIndex {
     }
 }
 
+/// Length of the UTF-8 character that starts with each byte: a table, since
+/// the pass asks twice per character.
+const CHAR_LEN: [u8; 256] = {
+    let mut table = [1u8; 256];
+    let mut b = 0x80;
+    while b < 256 {
+        table[b] = if b < 0xE0 {
+            2
+        } else if b < 0xF0 {
+            3
+        } else {
+            4
+        };
+        b += 1;
+    }
+    table
+};
+
 /// Length of the UTF-8 character that starts with `lead`.
 fn char_len(lead: u8) -> usize {
-    match lead {
-        0..=0x7F => 1,
-        0x80..=0xDF => 2,
-        0xE0..=0xEF => 3,
-        _ => 4,
-    }
+    usize::from(CHAR_LEN[usize::from(lead)])
 }
 
 /// Eight bytes of `bytes` from `at`, zeros past its end, little-endian.
@@ -155,13 +168,20 @@ fn load(bytes: &[u8], at: usize) -> u64 {
     }
 }
 
+/// Masks that keep the first 0 to 8 bytes of a loaded word.
+const MASKS: [u64; 9] = {
+    let mut masks = [u64::MAX; 9];
+    let mut len = 0;
+    while len < 8 {
+        masks[len] = (1 << (8 * len)) - 1;
+        len += 1;
+    }
+    masks
+};
+
 /// Keeps the first `len` bytes (at most eight) of a loaded word: the key.
 fn mask(len: usize) -> Key {
-    if len >= 8 {
-        u64::MAX
-    } else {
-        (1 << (8 * len)) - 1
-    }
+    MASKS[len.min(8)]
 }
 
 fn bit_of(k: Key) -> usize {
