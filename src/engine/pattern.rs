@@ -28,9 +28,16 @@ const ANCHOR_CHARS: usize = 3;
 /// How far an anchored pattern may match from its literal, in bytes.
 const ANCHORED_REACH: usize = 512;
 
-/// How far around a required literal a windowed pattern is searched, in
-/// bytes, when its matches have no bounded length (about 85 CJK characters).
-const WINDOW_REACH: usize = 256;
+/// In working out how far a match may reach from its literal, a repetition
+/// without a bound (`[0-9]+`, `\s*`) counts as this many repetitions, and as
+/// no more than `REPEAT_BYTES`: a longer number or run of spaces only
+/// shortens the match that is reported.
+const REPEAT_CAP: usize = 16;
+const REPEAT_BYTES: usize = 64;
+
+/// How far around a required literal a windowed pattern without a bound on
+/// its length is searched at most, in bytes (about 85 CJK characters).
+const UNBOUNDED_REACH: usize = 256;
 
 /// Running a pattern over a window costs more than running it from an
 /// anchor: a window's literals must be this many times rarer to be chosen.
@@ -41,6 +48,14 @@ const GOOD_ENOUGH: f64 = 6.0;
 
 /// More literals than this in a required set and it is not worth it.
 const MAX_REQUIRED: usize = 512;
+
+/// How far, in bytes, a match may start before a literal occurrence's start
+/// and end after its end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Reach {
+    pub(crate) before: usize,
+    pub(crate) after: usize,
+}
 
 /// Where a placed pattern runs relative to its literals.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,7 +75,7 @@ pub(crate) enum RulePattern {
         regex: Regex,
         literals: Vec<String>,
         /// How far a match may reach from its literal, in bytes.
-        reach: usize,
+        reach: Reach,
         /// The pattern asserts the end of the text (`$`): search to it.
         to_end: bool,
         /// Literals every match ends with, when rare enough to be worth
@@ -82,10 +97,10 @@ impl RulePattern {
         let required = hir
             .as_ref()
             .filter(|_| anchored_cost > GOOD_ENOUGH)
-            .and_then(|h| required_literals(h, 0));
+            .and_then(windowed_literals);
         let window_cost = required
             .as_ref()
-            .map_or(f64::INFINITY, |l| cost(l) * WINDOW_COST_FACTOR);
+            .map_or(f64::INFINITY, |(l, _)| cost(l) * WINDOW_COST_FACTOR);
         let longest = hir.as_ref().and_then(|h| h.properties().maximum_len());
         // A second, rarer set of literals to look for before the regex runs.
         let confirm = |chosen: f64| {
@@ -98,18 +113,21 @@ impl RulePattern {
                 placement: Placement::Anchored,
                 regex: build(&format!(r"\A(?:{pattern})"))?,
                 literals,
-                reach: longest.unwrap_or(ANCHORED_REACH).clamp(1, ANCHORED_REACH),
+                reach: Reach {
+                    before: 0,
+                    after: longest.unwrap_or(ANCHORED_REACH).clamp(1, ANCHORED_REACH),
+                },
                 to_end: ends_text(pattern),
                 confirm: confirm(anchored_cost),
             });
         }
-        if let Some(literals) = required {
+        if let Some((literals, reach)) = required {
             return Ok(RulePattern::Placed {
                 placement: Placement::Windowed,
                 regex: build(pattern)?,
                 confirm: confirm(cost(&literals)),
                 literals,
-                reach: longest.unwrap_or(WINDOW_REACH).clamp(1, ANCHORED_REACH),
+                reach,
                 to_end: ends_text(pattern),
             });
         }
@@ -131,6 +149,111 @@ fn cost(literals: &[String]) -> f64 {
             _ => 0.25,
         })
         .sum()
+}
+
+/// Literals one of which every match of `hir` contains (see
+/// [`required_literals`]), with how far a match reaches around one. A
+/// pattern that is a sequence reaches before a literal only as far as the
+/// parts before it (原价 in a reference-price pattern that starts with the
+/// price: far before, little after), so its window is cut to fit.
+fn windowed_literals(hir: &Hir) -> Option<(Vec<String>, Reach)> {
+    let (literals, reach) = placed_around(hir, 0)?;
+    // A pattern without a bound on its length was searched this far around
+    // its literal before windows were fitted: never further.
+    let limit = match hir.properties().maximum_len() {
+        Some(_) => ANCHORED_REACH,
+        None => UNBOUNDED_REACH,
+    };
+    let reach = Reach {
+        before: reach.before.clamp(1, limit),
+        after: reach.after.clamp(1, limit),
+    };
+    Some((literals, reach))
+}
+
+/// [`windowed_literals`] before its limits: the union over the branches of
+/// an alternation, the best part of a sequence.
+fn placed_around(hir: &Hir, depth: usize) -> Option<(Vec<String>, Reach)> {
+    let around = |literals: Vec<String>, before: usize, after: usize| {
+        let shortest = literals.iter().map(String::len).min().unwrap_or(0);
+        let reach = Reach {
+            before: before.saturating_sub(shortest),
+            after: after.saturating_sub(shortest),
+        };
+        (literals, reach)
+    };
+    if depth > 8 {
+        return None;
+    }
+    match hir.kind() {
+        HirKind::Capture(cap) => placed_around(&cap.sub, depth + 1),
+        HirKind::Alternation(subs) => {
+            let mut all = std::collections::BTreeSet::new();
+            let mut reach = Reach {
+                before: 0,
+                after: 0,
+            };
+            for sub in subs {
+                let (literals, r) = placed_around(sub, depth + 1)?;
+                all.extend(literals);
+                if all.len() > MAX_REQUIRED {
+                    return None;
+                }
+                reach.before = reach.before.max(r.before);
+                reach.after = reach.after.max(r.after);
+            }
+            Some((all.into_iter().collect(), reach))
+        }
+        HirKind::Concat(subs) => {
+            let lens: Vec<usize> = subs.iter().map(capped_len).collect();
+            let sum = |parts: &[usize]| parts.iter().fold(0, |a: usize, &b| a.saturating_add(b));
+            let mut options = Vec::new();
+            for (i, sub) in subs.iter().enumerate() {
+                // A part's own literals: the part may run on either side of one.
+                if let Some(l) = required_literals(sub, depth + 1) {
+                    options.push(around(l, sum(&lens[..=i]), sum(&lens[i..])));
+                }
+                // The literals that start the rest of the sequence (胃癌|肺癌
+                // from (?:胃|肺)癌): nothing of the rest comes before one.
+                if depth < 2 && starts_literally(sub) {
+                    let rest = Hir::concat(subs[i..].to_vec());
+                    if let Some(l) = starting_literals(&rest, MAX_REQUIRED) {
+                        let shortest = l.iter().map(String::len).min().unwrap_or(0);
+                        options.push(around(l, sum(&lens[..i]) + shortest, sum(&lens[i..])));
+                    }
+                }
+            }
+            options.into_iter().min_by(|(a, ra), (b, rb)| {
+                cost(a)
+                    .total_cmp(&cost(b))
+                    .then((ra.before + ra.after).cmp(&(rb.before + rb.after)))
+            })
+        }
+        _ => {
+            let len = capped_len(hir);
+            required_literals(hir, depth).map(|l| around(l, len, len))
+        }
+    }
+}
+
+/// The longest match of `hir` in bytes, counting a repetition without a
+/// bound as [`REPEAT_CAP`] repetitions or [`REPEAT_BYTES`], whichever is less.
+fn capped_len(hir: &Hir) -> usize {
+    match hir.kind() {
+        HirKind::Empty | HirKind::Look(_) => 0,
+        HirKind::Literal(lit) => lit.0.len(),
+        HirKind::Class(Class::Unicode(c)) => c.maximum_len().unwrap_or(4),
+        HirKind::Class(Class::Bytes(_)) => 1,
+        HirKind::Repetition(rep) => match rep.max {
+            Some(times) => (times as usize).saturating_mul(capped_len(&rep.sub)),
+            None => REPEAT_CAP
+                .saturating_mul(capped_len(&rep.sub))
+                .min(REPEAT_BYTES),
+        },
+        HirKind::Capture(cap) => capped_len(&cap.sub),
+        HirKind::Concat(subs) => subs.iter().map(capped_len).fold(0, usize::saturating_add),
+        HirKind::Alternation(subs) => subs.iter().map(capped_len).max().unwrap_or(0),
+    }
 }
 
 /// Literals one of which every match of `hir` contains, choosing the set
@@ -264,8 +387,8 @@ fn whole_chars(bytes: &[u8]) -> Option<&str> {
 pub(crate) struct Search {
     rule: u32,
     regex: Regex,
-    /// How far a match may reach from its literal, in bytes.
-    reach: usize,
+    /// How far a match may reach around its literal, in bytes.
+    reach: Reach,
     /// The pattern must see the text to its end (`$`).
     to_end: bool,
     /// Literals one of which every match ends with: a slice without one
@@ -277,7 +400,7 @@ impl Search {
     fn new(
         rule: u32,
         regex: Regex,
-        reach: usize,
+        reach: Reach,
         to_end: bool,
         confirm: Option<Vec<String>>,
     ) -> Search {
@@ -408,7 +531,7 @@ impl Patterns {
         let reach = if search.to_end {
             text.len()
         } else {
-            start + search.reach
+            start + search.reach.after
         };
         let mut end = reach.min(text.len());
         while !text.is_char_boundary(end) {
@@ -442,10 +565,10 @@ impl Patterns {
                 continue;
             };
             let window = |r: &Range<usize>| {
-                r.start.saturating_sub(search.reach)..if search.to_end {
+                r.start.saturating_sub(search.reach.before)..if search.to_end {
                     text.len()
                 } else {
-                    r.end + search.reach
+                    r.end + search.reach.after
                 }
             };
             // Overlapping windows of one pattern merge, so no match is seen twice.
@@ -640,6 +763,49 @@ mod tests {
         let matched: Vec<&str> = found.iter().map(|&(_, s, e)| &text[s..e]).collect();
         assert_eq!(matched, ["199元的原价", "99块划线价"]);
         assert!(found.iter().all(|&(rule, _, _)| rule == 3));
+    }
+
+    fn reach_of(pattern: &str) -> Reach {
+        match RulePattern::compile(pattern).unwrap() {
+            RulePattern::Placed { reach, .. } => reach,
+            p => panic!("not placed: {p:?}"),
+        }
+    }
+
+    #[test]
+    fn windows_reach_before_a_literal_only_as_far_as_the_parts_before_it() {
+        // 原价 ends every match: nothing follows it, a number and 元 precede it.
+        let reach = reach_of(r"[0-9]+(?:块|元)?的?(?:原价|划线价)");
+        assert_eq!(
+            reach.after,
+            9 - 6,
+            "划线价 runs 3 bytes past where 原价 ends"
+        );
+        assert_eq!(reach.before, 16 + 3 + 3);
+        // Alternatives take the widest reach of their branches: up to 16
+        // digits before 元原价 in one, 只要 and three digits after 原价 in
+        // the other.
+        let reach = reach_of(r"[0-9]+元(?:原价)|(?:原价)(?:只要|仅)?[0-9]{1,3}");
+        assert_eq!(
+            reach,
+            Reach {
+                before: 16,
+                after: 6 + 3
+            }
+        );
+    }
+
+    #[test]
+    fn unbounded_repetitions_count_as_a_few_characters() {
+        let reach = reach_of(r"(?:[0-9]+(?:[.,][0-9]+)*)\s*万人(?:好评|回购)");
+        // 16 digits, at most 64 bytes of more groups, 16 spaces of up to
+        // 3 bytes (U+3000).
+        assert_eq!(reach.before, 16 + 64 + 16 * 3);
+        assert!(reach.after <= 6, "{reach:?}");
+        // Five such runs would be 320 bytes: no further than before windows
+        // were fitted.
+        let reach = reach_of(r"[0-9]+[^,]*[^!]*[^?]*[^;]*[^:]*(?:原价|划线价)");
+        assert_eq!(reach.before, UNBOUNDED_REACH);
     }
 
     #[test]
