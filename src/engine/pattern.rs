@@ -76,8 +76,8 @@ pub(crate) enum RulePattern {
         literals: Vec<String>,
         /// How far a match may reach from its literal, in bytes.
         reach: Reach,
-        /// The pattern asserts the end of the text (`$`): search to it.
-        to_end: bool,
+        /// How far the pattern must see for its end assertions.
+        to_end: TextEnd,
         /// Literals every match ends with, when rare enough to be worth
         /// looking for before running the regex.
         confirm: Option<Vec<String>>,
@@ -389,8 +389,8 @@ pub(crate) struct Search {
     regex: Regex,
     /// How far a match may reach around its literal, in bytes.
     reach: Reach,
-    /// The pattern must see the text to its end (`$`).
-    to_end: bool,
+    /// How far the pattern must see for its end assertions.
+    to_end: TextEnd,
     /// Literals one of which every match ends with: a slice without one
     /// cannot match, and finding that out is cheaper than running the regex.
     confirm: Option<AhoCorasick>,
@@ -401,7 +401,7 @@ impl Search {
         rule: u32,
         regex: Regex,
         reach: Reach,
-        to_end: bool,
+        to_end: TextEnd,
         confirm: Option<Vec<String>>,
     ) -> Search {
         let confirm = confirm.and_then(|l| {
@@ -454,14 +454,47 @@ fn end_of_text() -> LookSet {
         .insert(Look::EndCRLF)
 }
 
-/// True when the pattern asserts the end of the text somewhere.
-fn ends_text(pattern: &str) -> bool {
-    regex_syntax::Parser::new().parse(pattern).is_ok_and(|hir| {
-        !hir.properties()
-            .look_set()
-            .intersect(end_of_text())
-            .is_empty()
-    })
+/// How far past its reach a placed pattern must see for its end
+/// assertions to hold where they hold in the whole text: the search stops
+/// short of the text's end, and `$` would match there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum TextEnd {
+    /// No end assertion: the reach is enough.
+    Unasserted,
+    /// Only `(?m:$)`: to the next line feed, where it holds.
+    Line,
+    /// `$` or `\z` (or CRLF mode): to the end of the text.
+    Text,
+}
+
+impl TextEnd {
+    /// The end of a slice that should stop at `end`.
+    fn stretch(self, text: &str, end: usize) -> usize {
+        match self {
+            TextEnd::Unasserted => end,
+            TextEnd::Line => text
+                .as_bytes()
+                .get(end..)
+                .and_then(|rest| rest.iter().position(|&b| b == b'\n'))
+                .map_or(text.len(), |at| end + at),
+            TextEnd::Text => text.len(),
+        }
+    }
+}
+
+/// Which end assertions the pattern makes.
+fn ends_text(pattern: &str) -> TextEnd {
+    let Ok(hir) = regex_syntax::Parser::new().parse(pattern) else {
+        return TextEnd::Unasserted;
+    };
+    let looks = hir.properties().look_set();
+    if looks.contains(Look::End) || looks.contains(Look::EndCRLF) {
+        TextEnd::Text
+    } else if looks.contains(Look::EndLF) {
+        TextEnd::Line
+    } else {
+        TextEnd::Unasserted
+    }
 }
 
 /// The literals every match of `re` starts with, if they are few and none is empty.
@@ -528,11 +561,7 @@ impl Patterns {
     /// rule and the match end.
     pub(crate) fn find_at(&self, text: &str, pattern: u32, start: usize) -> Option<(u32, usize)> {
         let search = self.anchored.get(pattern as usize)?;
-        let reach = if search.to_end {
-            text.len()
-        } else {
-            start + search.reach.after
-        };
+        let reach = search.to_end.stretch(text, start + search.reach.after);
         let mut end = reach.min(text.len());
         while !text.is_char_boundary(end) {
             end -= 1;
@@ -565,11 +594,8 @@ impl Patterns {
                 continue;
             };
             let window = |r: &Range<usize>| {
-                r.start.saturating_sub(search.reach.before)..if search.to_end {
-                    text.len()
-                } else {
-                    r.end + search.reach.after
-                }
+                r.start.saturating_sub(search.reach.before)
+                    ..search.to_end.stretch(text, r.end + search.reach.after)
             };
             // Overlapping windows of one pattern merge, so no match is seen twice.
             let mut current = window(&hits[i].1);
@@ -713,7 +739,7 @@ mod tests {
         else {
             panic!("not anchored: {p:?}");
         };
-        assert!(to_end);
+        assert_eq!(*to_end, TextEnd::Text);
         let (patterns, _) = Patterns::new(vec![(7, p)]);
         let text = format!("大家都在抢{}", "x".repeat(600));
         assert_eq!(
@@ -723,6 +749,25 @@ mod tests {
         let text = "大家都在抢";
         assert_eq!(patterns.find_at(text, 0, 6), Some((7, text.len())));
         assert_eq!(patterns.find_at("大家都在抢劫", 0, 6), None);
+    }
+
+    #[test]
+    fn line_ends_are_seen_at_the_next_line_feed_only() {
+        assert_eq!(ends_text("最后一单(?:了|(?m:$))"), TextEnd::Line);
+        assert_eq!(ends_text("最后一单$"), TextEnd::Text);
+        assert_eq!(ends_text("(?Rm)最后一单$"), TextEnd::Text);
+        assert_eq!(ends_text("最后一单"), TextEnd::Unasserted);
+        let text = "最后一单\n还有很多很多很多很多很多很多";
+        assert_eq!(TextEnd::Line.stretch(text, 3), "最后一单".len());
+        assert_eq!(TextEnd::Line.stretch(text, 20), text.len());
+        assert_eq!(TextEnd::Text.stretch(text, 3), text.len());
+        assert_eq!(TextEnd::Unasserted.stretch(text, 3), 3);
+        // The anchored search sees the line end, not the end of its slice.
+        let p = RulePattern::compile("最后一单(?:了|(?m:$))").unwrap();
+        let (patterns, _) = Patterns::new(vec![(2, p)]);
+        assert_eq!(patterns.find_at(text, 0, 0), Some((2, "最后一单".len())));
+        let long = format!("最后一单{}", "还".repeat(300));
+        assert_eq!(patterns.find_at(&long, 0, 0), None);
     }
 
     fn windowed(pattern: &str) -> (Vec<String>, Patterns) {
