@@ -93,7 +93,7 @@ pub(crate) struct Dict {
     longest_exempt: usize,
 }
 
-/// Collects phrases before the automaton is built.
+/// Collects phrases before the index is built.
 #[derive(Default)]
 pub(crate) struct DictBuilder {
     index: HashMap<String, usize>,
