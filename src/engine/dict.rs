@@ -165,13 +165,65 @@ impl Dict {
                 }
             }
         });
-        // Phrases that share a start come in no set order; lookups need starts.
-        hits.exempts.sort_by_key(|(_, r)| (r.start, r.end));
+        // Hits come in order of start, which is all exemption lookups need.
+        debug_assert!(hits.exempts.is_sorted_by_key(|(_, r)| r.start));
+        // Pattern searches go pattern by pattern, each in order of start.
+        group_by_pattern(&mut hits.anchors);
+        group_by_pattern(&mut hits.windows);
         // Literals of one pattern may share a start (年度, 年度最): run it once there.
-        hits.anchors.sort_unstable();
         hits.anchors.dedup();
-        hits.windows
-            .sort_unstable_by_key(|(p, r)| (*p, r.start, r.end));
         hits
+    }
+}
+
+/// Reorders `items` by pattern, keeping their order within a pattern: a
+/// counting sort, since there are few patterns and many hits.
+fn group_by_pattern<T: Clone>(items: &mut Vec<(u32, T)>) {
+    let Some(last) = items.iter().map(|(p, _)| *p as usize).max() else {
+        return;
+    };
+    let mut next = vec![0usize; last + 2];
+    for (p, _) in items.iter() {
+        next[*p as usize + 1] += 1;
+    }
+    for i in 1..next.len() {
+        next[i] += next[i - 1];
+    }
+    let mut grouped = items.clone();
+    for item in items.iter() {
+        let at = &mut next[item.0 as usize];
+        grouped[*at] = item.clone();
+        *at += 1;
+    }
+    *items = grouped;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn grouping_by_pattern_keeps_the_order_within_each() {
+        let mut items = vec![(2, 0), (0, 1), (2, 2), (1, 3), (0, 4), (2, 5)];
+        group_by_pattern(&mut items);
+        assert_eq!(items, [(0, 1), (0, 4), (1, 3), (2, 0), (2, 2), (2, 5)]);
+        let mut none: Vec<(u32, usize)> = Vec::new();
+        group_by_pattern(&mut none);
+        assert!(none.is_empty());
+    }
+
+    #[test]
+    fn hits_come_sorted_for_their_lookups() {
+        let mut dict = DictBuilder::default();
+        dict.add("最低", Use::Window(1));
+        dict.add("最", Use::Anchor(0));
+        dict.add("最低价", Use::Exempt(0));
+        dict.add("低价", Use::CategoryExempt(Category::Price));
+        dict.add("价", Use::Window(0));
+        let hits = dict.build().hits("最低价，全网最低价");
+        assert!(hits.exempts.is_sorted_by_key(|(_, r)| r.start));
+        assert_eq!(hits.anchors, [(0, 0), (0, 18)]);
+        let windows: Vec<(u32, usize)> = hits.windows.iter().map(|(p, r)| (*p, r.start)).collect();
+        assert_eq!(windows, [(0, 6), (0, 24), (1, 0), (1, 18)]);
     }
 }
