@@ -19,6 +19,18 @@ use std::ops::Range;
 /// few percent for a few thousand keys and stay in the first-level cache.
 const BITS_LOG2: u32 = 16;
 
+/// A bitset over the hash of a key; a fixed size, so indexing needs no check.
+#[derive(Debug, Clone)]
+struct Bits(Box<[u64; WORDS]>);
+
+const WORDS: usize = 1 << (BITS_LOG2 - 6);
+
+impl Default for Bits {
+    fn default() -> Bits {
+        Bits(Box::new([0; WORDS]))
+    }
+}
+
 /// The first one or two characters of a phrase or text position, as up to
 /// eight UTF-8 bytes read little-endian (each character has at most four).
 type Key = u64;
@@ -27,8 +39,8 @@ type Key = u64;
 #[derive(Debug, Clone, Default)]
 pub(crate) struct PairIndex {
     /// Bits for keys of two characters, then for keys of one.
-    pair_bits: Vec<u64>,
-    single_bits: Vec<u64>,
+    pair_bits: Bits,
+    single_bits: Bits,
     /// Key → range of `ids`: the phrases that start with that key.
     pairs: HashMap<Key, Range<u32>, BuildHasherDefault<KeyHasher>>,
     singles: HashMap<Key, Range<u32>, BuildHasherDefault<KeyHasher>>,
@@ -55,8 +67,8 @@ impl PairIndex {
             .collect();
         keyed.sort_unstable();
         let mut index = PairIndex {
-            pair_bits: vec![0; 1 << (BITS_LOG2 - 6)],
-            single_bits: vec![0; 1 << (BITS_LOG2 - 6)],
+            pair_bits: Bits::default(),
+            single_bits: Bits::default(),
             phrases: phrases
                 .iter()
                 .map(|p| p.as_bytes().to_vec().into_boxed_slice())
@@ -74,7 +86,7 @@ impl PairIndex {
                 (&mut index.single_bits, &mut index.singles)
             };
             let bit = bit_of(k);
-            bits[bit / 64] |= 1 << (bit % 64);
+            bits.0[bit / 64] |= 1 << (bit % 64);
             map.insert(k, range);
         }
         index
@@ -169,8 +181,8 @@ fn load(bytes: &[u8], at: usize) -> u64 {
 }
 
 /// Masks that keep the first 0 to 8 bytes of a loaded word.
-const MASKS: [u64; 9] = {
-    let mut masks = [u64::MAX; 9];
+const MASKS: [u64; 16] = {
+    let mut masks = [u64::MAX; 16];
     let mut len = 0;
     while len < 8 {
         masks[len] = (1 << (8 * len)) - 1;
@@ -181,16 +193,18 @@ const MASKS: [u64; 9] = {
 
 /// Keeps the first `len` bytes (at most eight) of a loaded word: the key.
 fn mask(len: usize) -> Key {
-    MASKS[len.min(8)]
+    // Keys are at most eight bytes (two characters of four); the table is
+    // sized so that any `len & 15` is in it.
+    MASKS[len & 15]
 }
 
 fn bit_of(k: Key) -> usize {
     (k.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - BITS_LOG2)) as usize
 }
 
-fn is_set(bits: &[u64], k: Key) -> bool {
+fn is_set(bits: &Bits, k: Key) -> bool {
     let bit = bit_of(k);
-    bits[bit / 64] >> (bit % 64) & 1 == 1
+    bits.0[bit / 64] >> (bit % 64) & 1 == 1
 }
 
 /// Keys are already spread by the multiply in [`bit_of`]; the map only needs
