@@ -68,6 +68,16 @@ pub struct Finding {
     pub(crate) evasion: Vec<EvasionKind>,
 }
 
+/// `template` with `{matched}` replaced by `matched`. Most messages have
+/// no placeholder: a byte search for `{` is cheaper than a substring search.
+fn fill(template: &str, matched: &str) -> String {
+    if template.as_bytes().contains(&b'{') {
+        template.replace("{matched}", matched)
+    } else {
+        template.to_string()
+    }
+}
+
 impl Finding {
     /// A finding of `rule` over `matched`, found at byte `span`. Char and
     /// UTF-16 spans are left empty for the caller to fill.
@@ -87,9 +97,9 @@ impl Finding {
             char_span: Span { start: 0, end: 0 },
             utf16_span: Span { start: 0, end: 0 },
             matched: matched.to_string(),
-            message: rule.message.replace("{matched}", matched),
+            message: fill(&rule.message, matched),
             basis: rule.basis.clone(),
-            suggestion: rule.suggestion.replace("{matched}", matched),
+            suggestion: fill(&rule.suggestion, matched),
             facts,
             evasion: Vec::new(),
         }

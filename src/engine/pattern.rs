@@ -135,6 +135,11 @@ impl RulePattern {
     }
 }
 
+/// The characters that make up about a quarter of everyday Chinese text (the
+/// head of any character frequency list): one of them is no rarer than a
+/// digit.
+const COMMONEST: &str = "的一是不了人我在有他这中大来上个们到说为子和你地出道也时年";
+
 /// How often, roughly, one of `literals` turns up: each literal weighs by
 /// its length, an ASCII character (a digit) most of all.
 fn cost(literals: &[String]) -> f64 {
@@ -143,6 +148,7 @@ fn cost(literals: &[String]) -> f64 {
         .map(|l| match l.chars().count() {
             0 => f64::INFINITY,
             1 if l.is_ascii() => 60.0,
+            1 if COMMONEST.contains(l.as_str()) => 200.0,
             1 => 30.0,
             2 if l.is_ascii() => 6.0,
             2 => 1.0,
@@ -681,6 +687,7 @@ fn search_window(
     if !search.may_match(&text[start..end]) {
         return;
     }
+
     let re = &search.regex;
     let haystack = &text[..end];
     let mut at = start;
@@ -851,6 +858,13 @@ mod tests {
         // were fitted.
         let reach = reach_of(r"[0-9]+[^,]*[^!]*[^?]*[^;]*[^:]*(?:原价|划线价)");
         assert_eq!(reach.before, UNBOUNDED_REACH);
+    }
+
+    #[test]
+    fn the_commonest_characters_are_not_chosen_to_place_a_search() {
+        assert!(cost(&["人".to_string()]) > cost(&["万".to_string(), "千".to_string()]));
+        let (literals, _) = windowed(r"[0-9]+(?:万|千)[^,]{0,2}(?:人|用户)[^,]{0,2}");
+        assert_eq!(literals, ["万", "千"]);
     }
 
     #[test]
