@@ -485,6 +485,11 @@ impl Scanner {
             }
             if rule.extend == Extend::NextWord {
                 end = next_word_end(n, toks, &term).max(term.end);
+                // A term that grades the next word and is followed by none
+                // (最。, 哪个最？, an utterance cut off) claims nothing.
+                if end == term.end {
+                    return None;
+                }
             }
         }
         let mut claim = term.start..end;
