@@ -178,7 +178,9 @@ fn windowed_literals(hir: &Hir) -> Option<(Vec<String>, Reach)> {
 }
 
 /// [`windowed_literals`] before its limits: the union over the branches of
-/// an alternation, the best part of a sequence.
+/// an alternation; for a sequence, any part's literals or the literals that
+/// start any tail of it, whichever occur least (the narrower window on a
+/// tie).
 fn placed_around(hir: &Hir, depth: usize) -> Option<(Vec<String>, Reach)> {
     let around = |literals: Vec<String>, before: usize, after: usize| {
         let shortest = literals.iter().map(String::len).min().unwrap_or(0);
@@ -188,7 +190,8 @@ fn placed_around(hir: &Hir, depth: usize) -> Option<(Vec<String>, Reach)> {
         };
         (literals, reach)
     };
-    if depth > 8 {
+    // Rule patterns nest a few levels; a deeply nested one runs free.
+    if depth > 32 {
         return None;
     }
     match hir.kind() {
@@ -283,31 +286,11 @@ fn required_literals(hir: &Hir, depth: usize) -> Option<Vec<String>> {
                 .collect();
             (chars.len() <= 8).then_some(chars)
         }
-        HirKind::Capture(cap) => required_literals(&cap.sub, depth + 1),
         HirKind::Repetition(rep) if rep.min >= 1 => required_literals(&rep.sub, depth + 1),
-        HirKind::Alternation(subs) => {
-            let mut all = std::collections::BTreeSet::new();
-            for sub in subs {
-                all.extend(required_literals(sub, depth + 1)?);
-                if all.len() > MAX_REQUIRED {
-                    return None;
-                }
-            }
-            Some(all.into_iter().collect())
-        }
-        HirKind::Concat(subs) => {
-            // Any part's literals will do; so will the literals that start
-            // any tail of the sequence (胃癌|肺癌 from (?:胃|肺)癌).
-            let parts = subs.iter().map(|sub| required_literals(sub, depth + 1));
-            // Only tails that start with a literal or a short list of them
-            // can yield anything.
-            let tails = (0..subs.len())
-                .filter(|&i| depth < 2 && starts_literally(&subs[i]))
-                .map(|i| starting_literals(&Hir::concat(subs[i..].to_vec()), MAX_REQUIRED));
-            parts
-                .chain(tails)
-                .flatten()
-                .min_by(|a, b| cost(a).total_cmp(&cost(b)))
+        // Groups, alternatives and sequences: the same choice as for a
+        // window, without its reach.
+        HirKind::Capture(_) | HirKind::Alternation(_) | HirKind::Concat(_) => {
+            placed_around(hir, depth).map(|(literals, _)| literals)
         }
         _ => None,
     }
