@@ -9,7 +9,7 @@
 
 use crate::finding::{Finding, Span};
 use crate::rule::{Category, Severity};
-use crate::scanner::Scanner;
+use crate::scanner::{ceil_char_boundary, Scanner};
 use aho_corasick::AhoCorasick;
 use std::collections::VecDeque;
 
@@ -421,16 +421,14 @@ impl StreamScanner {
         // found, and settled utterances are not judged again on every push.
         let newest = starts.last().copied().unwrap_or(0);
         let floor = newest.saturating_sub(RESCAN_CONTEXT_BYTES);
-        let mut from = starts
+        let from = starts
             .iter()
             .rev()
             .copied()
             .find(|&s| newest - s >= RESCAN_MIN_CONTEXT_BYTES)
             .unwrap_or(0)
             .max(floor);
-        while !text.is_char_boundary(from) {
-            from += 1;
-        }
+        let from = ceil_char_boundary(&text, from);
         let start_of = |id: u64| segments.iter().position(|s| s.id == id).map(|i| starts[i]);
         // Findings that start before the rescanned part stay as they are.
         let (settled, open): (Vec<Live>, Vec<Live>) =

@@ -17,6 +17,7 @@ use regex_syntax::hir::{Class, Hir, HirKind, Look, LookSet};
 use std::ops::Range;
 
 use crate::ruleset::REGEX_SIZE_LIMIT;
+use crate::scanner::floor_char_boundary;
 
 /// More prefix literals than this and the dictionary is better off without them.
 const MAX_ANCHORS: usize = 256;
@@ -551,10 +552,7 @@ impl Patterns {
     pub(crate) fn find_at(&self, text: &str, pattern: u32, start: usize) -> Option<(u32, usize)> {
         let search = self.anchored.get(pattern as usize)?;
         let reach = search.to_end.stretch(text, start + search.reach.after);
-        let mut end = reach.min(text.len());
-        while !text.is_char_boundary(end) {
-            end -= 1;
-        }
+        let end = floor_char_boundary(text, reach);
         let slice = &text[start..end];
         if !search.may_match(slice) {
             return None;
@@ -659,10 +657,7 @@ fn search_window(
     mut found: impl FnMut(usize, usize),
 ) {
     let bytes = text.as_bytes();
-    let mut start = window.start.min(text.len());
-    while !text.is_char_boundary(start) {
-        start -= 1;
-    }
+    let start = floor_char_boundary(text, window.start);
     let mut end = window.end.min(text.len());
     while end < text.len() && (!text.is_char_boundary(end) || bytes[end].is_ascii_alphanumeric()) {
         end += 1;
