@@ -16,7 +16,7 @@ mod support;
 use support::{jsonl, run_scan};
 
 /// The scanner's piece size: texts longer than this are cut.
-const PIECE: usize = 256 * 1024;
+const PIECE: usize = 1024 * 1024;
 
 /// What the `scan` example streams instead of reading whole.
 const STREAM_ABOVE: usize = 4 << 20;

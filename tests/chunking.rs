@@ -3,8 +3,8 @@
 
 use adcop::Scanner;
 
-/// Comfortably covers the scanner's piece size (256 KiB) and its overlap.
-const PIECE: usize = 256 * 1024;
+/// The scanner's piece size: a phrase placed at this offset straddles a cut.
+const PIECE: usize = 1024 * 1024;
 
 fn lowest_price_spans(scanner: &Scanner, text: &str) -> Vec<(String, usize, usize)> {
     scanner

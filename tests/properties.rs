@@ -636,7 +636,7 @@ proptest! {
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(8))]
 
-    /// Texts beyond the scanner's chunk size (256 KiB), so chunk cuts land
+    /// Texts beyond the scanner's chunk size (1 MiB), so chunk cuts land
     /// at arbitrary places (after a line end, after a 。, or anywhere when
     /// the seed has neither): invariants still hold. Risky fragments are
     /// diluted in innocent filler to keep the run time down.
@@ -644,7 +644,7 @@ proptest! {
     fn big_texts_are_well_formed(
         seed in fragments(64),
         filler in 1usize..40,
-        target in 300_000usize..600_000,
+        target in 1_100_000usize..1_600_000,
     ) {
         let unit = format!("{seed}{}", FILLER.repeat(filler));
         let text = unit.repeat(target / unit.len());
@@ -787,7 +787,7 @@ fn big_line_without_newline_or_punctuation_stress() {
 /// must still be found: every 全网最低价 of a long unbroken run is a finding.
 #[test]
 fn terms_straddling_a_chunk_cut_are_found() {
-    let reps = 100_000; // 1.5 MB: several 256 KiB chunk cuts, some inside a term
+    let reps = 250_000; // 3.75 MB: several 1 MiB chunk cuts, some inside a term
     let text = "全网最低价".repeat(reps);
     let findings = PRICE.scan(&text);
     check_findings(&text, &findings, Severity::Info);
@@ -870,8 +870,8 @@ fn full_width_spans_map_back_to_the_original() {
     assert_eq!((first.utf16_span().start, first.utf16_span().end), (2, 6));
 }
 
-/// A grapheme cluster longer than a chunk (a base letter with 200 000
-/// combining marks, 400 KB, no line end): the chunk cut falls inside the
+/// A grapheme cluster longer than a chunk (a base letter with 600 000
+/// combining marks, 1.2 MB, no line end): the chunk cut falls inside the
 /// cluster, and a finding on either side of the cut widens to the whole
 /// cluster.
 #[test]
@@ -881,7 +881,7 @@ fn cluster_longer_than_a_chunk() {
         ("USR001", "pattern = '[a-z]'"),
         ("USR002", r"pattern = '\x{302}'"),
     ]);
-    let marks = "\u{301}".repeat(200_000);
+    let marks = "\u{301}".repeat(600_000);
     let text = format!("。a{marks}\u{302}。");
     let cluster = &text["。".len()..text.len() - "。".len()];
     assert_eq!(text.graphemes(true).count(), 3);
