@@ -41,18 +41,32 @@ pub(crate) struct PairIndex {
     /// Bits for keys of two characters, then for keys of one.
     pair_bits: Bits,
     single_bits: Bits,
-    /// Key → range of `ids`: the phrases that start with that key.
+    /// Key → range of `entries`: the phrases that start with that key.
     pairs: HashMap<Key, Range<u32>, BuildHasherDefault<KeyHasher>>,
     singles: HashMap<Key, Range<u32>, BuildHasherDefault<KeyHasher>>,
-    ids: Vec<u32>,
-    phrases: Vec<Box<[u8]>>,
+    /// The phrases of each key side by side, and the bytes after their key
+    /// side by side in `tails`: a hit reads a line or two, not a pointer per
+    /// phrase.
+    entries: Vec<Entry>,
+    tails: Vec<u8>,
+}
+
+/// One phrase under its key.
+#[derive(Debug, Clone, Copy)]
+struct Entry {
+    id: u32,
+    /// Where the bytes after the key start in `tails`, and how many there are.
+    tail: u32,
+    tail_len: u32,
+    /// Length of the whole phrase in bytes.
+    len: u32,
 }
 
 impl PairIndex {
     /// Indexes `phrases`; a phrase's position in the list is its id. Empty
     /// phrases are never found.
     pub(crate) fn new(phrases: &[String]) -> PairIndex {
-        let mut keyed: Vec<(bool, Key, u32)> = phrases
+        let mut keyed: Vec<(bool, Key, u32, usize)> = phrases
             .iter()
             .enumerate()
             .filter(|(_, p)| !p.is_empty())
@@ -62,24 +76,26 @@ impl PairIndex {
                     Some(&b) => (true, first + char_len(b)),
                     None => (false, first),
                 };
-                (pair, load(p.as_bytes(), 0) & mask(len), id as u32)
+                (pair, load(p.as_bytes(), 0) & mask(len), id as u32, len)
             })
             .collect();
         keyed.sort_unstable();
-        let mut index = PairIndex {
-            pair_bits: Bits::default(),
-            single_bits: Bits::default(),
-            phrases: phrases
-                .iter()
-                .map(|p| p.as_bytes().to_vec().into_boxed_slice())
-                .collect(),
-            ..PairIndex::default()
-        };
+        let mut index = PairIndex::default();
         for group in keyed.chunk_by(|a, b| (a.0, a.1) == (b.0, b.1)) {
-            let (pair, k, _) = group[0];
-            let start = index.ids.len() as u32;
-            index.ids.extend(group.iter().map(|&(_, _, id)| id));
-            let range = start..index.ids.len() as u32;
+            let (pair, k, _, _) = group[0];
+            let start = index.entries.len() as u32;
+            for &(_, _, id, known) in group {
+                let phrase = phrases[id as usize].as_bytes();
+                let tail = &phrase[known..];
+                index.entries.push(Entry {
+                    id,
+                    tail: index.tails.len() as u32,
+                    tail_len: tail.len() as u32,
+                    len: phrase.len() as u32,
+                });
+                index.tails.extend_from_slice(tail);
+            }
+            let range = start..index.entries.len() as u32;
             let (bits, map) = if pair {
                 (&mut index.pair_bits, &mut index.pairs)
             } else {
@@ -95,51 +111,80 @@ impl PairIndex {
     /// Calls `found(id, range)` for every occurrence of every phrase in
     /// `text`, in order of start (phrases sharing a start in no set order).
     pub(crate) fn find_all(&self, text: &str, mut found: impl FnMut(u32, Range<usize>)) {
-        if self.ids.is_empty() {
+        if self.entries.is_empty() {
             return;
         }
         let bytes = text.as_bytes();
         let singles = !self.singles.is_empty();
         let mut i = 0;
+        // The length of the character at `i`, carried over from the step
+        // before, which read it as the second character of its pair.
+        let mut first = bytes.first().map_or(0, |&b| char_len(b));
+        // While eight bytes remain, the next character's lead byte is in the
+        // word already loaded and no read needs a bounds check.
+        while let Some(eight) = bytes.get(i..i + 8) {
+            let word = u64::from_le_bytes(eight.try_into().expect("eight bytes"));
+            let second = char_len((word >> ((8 * first) & 63)) as u8);
+            self.probe(bytes, i, word, first, second, singles, &mut found);
+            i += first;
+            first = second;
+        }
         while i < bytes.len() {
-            let first = char_len(bytes[i]);
-            let next = i + first;
             let word = load(bytes, i);
-            if let Some(&b) = bytes.get(next) {
-                let len = first + char_len(b);
-                let k = word & mask(len);
-                if is_set(&self.pair_bits, k) {
-                    self.compare(bytes, i, len, self.pairs.get(&k), &mut found);
-                }
-            }
-            if singles {
-                let k = word & mask(first);
-                if is_set(&self.single_bits, k) {
-                    self.compare(bytes, i, first, self.singles.get(&k), &mut found);
-                }
-            }
-            i = next;
+            let second = bytes.get(i + first).map_or(0, |&b| char_len(b));
+            self.probe(bytes, i, word, first, second, singles, &mut found);
+            i += first;
+            first = second;
         }
     }
 
-    /// Reports the phrases of `ids` that occur at `at`, whose first
+    /// Looks up the phrases starting at `at`, whose first two characters
+    /// are `first` and `second` bytes long (`second` is 0 at the end of the
+    /// text) and whose first eight bytes are `word`.
+    #[inline(always)]
+    #[allow(clippy::too_many_arguments)]
+    fn probe(
+        &self,
+        bytes: &[u8],
+        at: usize,
+        word: u64,
+        first: usize,
+        second: usize,
+        singles: bool,
+        found: &mut impl FnMut(u32, Range<usize>),
+    ) {
+        if second != 0 {
+            let len = first + second;
+            let k = word & mask(len);
+            if is_set(&self.pair_bits, k) {
+                self.compare(bytes, at, len, self.pairs.get(&k), found);
+            }
+        }
+        if singles {
+            let k = word & mask(first);
+            if is_set(&self.single_bits, k) {
+                self.compare(bytes, at, first, self.singles.get(&k), found);
+            }
+        }
+    }
+
+    /// Reports the phrases of `entries` that occur at `at`, whose first
     /// `known` bytes are known to match.
     fn compare(
         &self,
         bytes: &[u8],
         at: usize,
         known: usize,
-        ids: Option<&Range<u32>>,
+        entries: Option<&Range<u32>>,
         found: &mut impl FnMut(u32, Range<usize>),
     ) {
-        let Some(ids) = ids else { return };
+        let Some(entries) = entries else { return };
         let rest = &bytes[at + known..];
-        for &id in &self.ids[ids.start as usize..ids.end as usize] {
-            let phrase = &self.phrases[id as usize];
-            let tail = &phrase[known..];
+        for e in &self.entries[entries.start as usize..entries.end as usize] {
+            let tail = &self.tails[e.tail as usize..(e.tail + e.tail_len) as usize];
             // Tails are a few bytes: a loop beats a call to memcmp.
             if tail.len() <= rest.len() && tail.iter().zip(rest).all(|(a, b)| a == b) {
-                found(id, at..at + phrase.len());
+                found(e.id, at..at + e.len as usize);
             }
         }
     }
@@ -180,22 +225,12 @@ fn load(bytes: &[u8], at: usize) -> u64 {
     }
 }
 
-/// Masks that keep the first 0 to 8 bytes of a loaded word.
-const MASKS: [u64; 16] = {
-    let mut masks = [u64::MAX; 16];
-    let mut len = 0;
-    while len < 8 {
-        masks[len] = (1 << (8 * len)) - 1;
-        len += 1;
-    }
-    masks
-};
-
-/// Keeps the first `len` bytes (at most eight) of a loaded word: the key.
+/// Keeps the first `len` bytes (one to eight) of a loaded word: the key.
 fn mask(len: usize) -> Key {
-    // Keys are at most eight bytes (two characters of four); the table is
-    // sized so that any `len & 15` is in it.
-    MASKS[len & 15]
+    // Keys are at most eight bytes (two characters of four); the `& 63`
+    // keeps the shift in range for any `len`, which debug builds check.
+    debug_assert!((1..=8).contains(&len));
+    u64::MAX >> ((64 - 8 * len) & 63)
 }
 
 fn bit_of(k: Key) -> usize {
