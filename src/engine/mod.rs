@@ -2,5 +2,6 @@
 //! run where its literals occur.
 
 pub(crate) mod dict;
+pub(crate) mod neighbours;
 pub(crate) mod pair_index;
 pub(crate) mod pattern;

@@ -16,6 +16,7 @@ use regex_syntax::hir::literal::{ExtractKind, Extractor, Seq};
 use regex_syntax::hir::{Class, Hir, HirKind, Look, LookSet};
 use std::ops::Range;
 
+use super::neighbours::{self, Neighbours};
 use crate::ruleset::REGEX_SIZE_LIMIT;
 use crate::scanner::floor_char_boundary;
 
@@ -82,6 +83,9 @@ pub(crate) enum RulePattern {
         /// Literals every match ends with, when rare enough to be worth
         /// looking for before running the regex.
         confirm: Option<Vec<String>>,
+        /// For a windowed pattern, what may stand beside each literal in a
+        /// match; empty for an anchored one.
+        sides: Vec<(String, Neighbours)>,
     },
     /// Searched over the whole text.
     Free(Regex),
@@ -101,7 +105,7 @@ impl RulePattern {
             .and_then(windowed_literals);
         let window_cost = required
             .as_ref()
-            .map_or(f64::INFINITY, |(l, _)| cost(l) * WINDOW_COST_FACTOR);
+            .map_or(f64::INFINITY, |(l, _)| cost(&texts(l)) * WINDOW_COST_FACTOR);
         let longest = hir.as_ref().and_then(|h| h.properties().maximum_len());
         // A second, rarer set of literals to look for before the regex runs.
         let confirm = |chosen: f64| {
@@ -120,9 +124,11 @@ impl RulePattern {
                 },
                 to_end: ends_text(pattern),
                 confirm: confirm(anchored_cost),
+                sides: Vec::new(),
             });
         }
-        if let Some((literals, reach)) = required {
+        if let Some((lits, reach)) = required {
+            let literals = texts(&lits);
             return Ok(RulePattern::Placed {
                 placement: Placement::Windowed,
                 regex: build(pattern)?,
@@ -130,6 +136,7 @@ impl RulePattern {
                 literals,
                 reach,
                 to_end: ends_text(pattern),
+                sides: lits.into_iter().map(|l| (l.text, l.sides)).collect(),
             });
         }
         Ok(RulePattern::Free(build(pattern)?))
@@ -163,7 +170,7 @@ fn cost(literals: &[String]) -> f64 {
 /// pattern that is a sequence reaches before a literal only as far as the
 /// parts before it (原价 in a reference-price pattern that starts with the
 /// price: far before, little after), so its window is cut to fit.
-fn windowed_literals(hir: &Hir) -> Option<(Vec<String>, Reach)> {
+fn windowed_literals(hir: &Hir) -> Option<(Vec<Lit>, Reach)> {
     let (literals, reach) = placed_around(hir, 0)?;
     // A pattern without a bound on its length was searched this far around
     // its literal before windows were fitted: never further.
@@ -178,13 +185,38 @@ fn windowed_literals(hir: &Hir) -> Option<(Vec<String>, Reach)> {
     Some((literals, reach))
 }
 
+/// A literal one of which every match of a pattern contains, with what may
+/// stand beside it in such a match.
+#[derive(Debug, Clone)]
+struct Lit {
+    text: String,
+    sides: Neighbours,
+}
+
+/// The distinct texts of `lits`, sorted.
+fn texts(lits: &[Lit]) -> Vec<String> {
+    let set: std::collections::BTreeSet<&str> = lits.iter().map(|l| l.text.as_str()).collect();
+    set.into_iter().map(String::from).collect()
+}
+
+/// Literals with nothing known of their sides.
+fn unconstrained(literals: Vec<String>) -> Vec<Lit> {
+    literals
+        .into_iter()
+        .map(|text| Lit {
+            text,
+            sides: Neighbours::any(),
+        })
+        .collect()
+}
+
 /// [`windowed_literals`] before its limits: the union over the branches of
 /// an alternation; for a sequence, any part's literals or the literals that
 /// start any tail of it, whichever occur least (the narrower window on a
 /// tie).
-fn placed_around(hir: &Hir, depth: usize) -> Option<(Vec<String>, Reach)> {
-    let around = |literals: Vec<String>, before: usize, after: usize| {
-        let shortest = literals.iter().map(String::len).min().unwrap_or(0);
+fn placed_around(hir: &Hir, depth: usize) -> Option<(Vec<Lit>, Reach)> {
+    let around = |literals: Vec<Lit>, before: usize, after: usize| {
+        let shortest = literals.iter().map(|l| l.text.len()).min().unwrap_or(0);
         let reach = Reach {
             before: before.saturating_sub(shortest),
             after: after.saturating_sub(shortest),
@@ -198,7 +230,7 @@ fn placed_around(hir: &Hir, depth: usize) -> Option<(Vec<String>, Reach)> {
     match hir.kind() {
         HirKind::Capture(cap) => placed_around(&cap.sub, depth + 1),
         HirKind::Alternation(subs) => {
-            let mut all = std::collections::BTreeSet::new();
+            let mut all: Vec<Lit> = Vec::new();
             let mut reach = Reach {
                 before: 0,
                 after: 0,
@@ -206,13 +238,13 @@ fn placed_around(hir: &Hir, depth: usize) -> Option<(Vec<String>, Reach)> {
             for sub in subs {
                 let (literals, r) = placed_around(sub, depth + 1)?;
                 all.extend(literals);
-                if all.len() > MAX_REQUIRED {
+                if texts(&all).len() > MAX_REQUIRED {
                     return None;
                 }
                 reach.before = reach.before.max(r.before);
                 reach.after = reach.after.max(r.after);
             }
-            Some((all.into_iter().collect(), reach))
+            Some((all, reach))
         }
         HirKind::Concat(subs) => {
             let lens: Vec<usize> = subs.iter().map(capped_len).collect();
@@ -220,7 +252,13 @@ fn placed_around(hir: &Hir, depth: usize) -> Option<(Vec<String>, Reach)> {
             let mut options = Vec::new();
             for (i, sub) in subs.iter().enumerate() {
                 // A part's own literals: the part may run on either side of one.
-                if let Some(l) = required_literals(sub, depth + 1) {
+                if let Some(mut l) = part_literals(sub, depth + 1) {
+                    // A part that is nothing but its literals has the parts
+                    // around it beside each one.
+                    if neighbours::is_literal_set(sub) {
+                        let sides = neighbours::around_part(subs, i);
+                        l.iter_mut().for_each(|l| l.sides = sides.clone());
+                    }
                     options.push(around(l, sum(&lens[..=i]), sum(&lens[i..])));
                 }
                 // The literals that start the rest of the sequence (胃癌|肺癌
@@ -229,20 +267,50 @@ fn placed_around(hir: &Hir, depth: usize) -> Option<(Vec<String>, Reach)> {
                     let rest = Hir::concat(subs[i..].to_vec());
                     if let Some(l) = starting_literals(&rest, MAX_REQUIRED) {
                         let shortest = l.iter().map(String::len).min().unwrap_or(0);
+                        // A literal that is the whole of this part has the
+                        // next parts after it; of a longer one only what
+                        // stands before it is known.
+                        let whole = neighbours::around_part(subs, i);
+                        let own = neighbours::is_literal_set(sub)
+                            .then(|| required_literals(sub, depth + 1))
+                            .flatten()
+                            .unwrap_or_default();
+                        let l = l
+                            .into_iter()
+                            .map(|text| {
+                                let mut sides = whole.clone();
+                                if !own.contains(&text) {
+                                    sides.after = None;
+                                }
+                                Lit { text, sides }
+                            })
+                            .collect();
                         options.push(around(l, sum(&lens[..i]) + shortest, sum(&lens[i..])));
                     }
                 }
             }
             options.into_iter().min_by(|(a, ra), (b, rb)| {
-                cost(a)
-                    .total_cmp(&cost(b))
+                cost(&texts(a))
+                    .total_cmp(&cost(&texts(b)))
                     .then((ra.before + ra.after).cmp(&(rb.before + rb.after)))
             })
         }
         _ => {
             let len = capped_len(hir);
-            required_literals(hir, depth).map(|l| around(l, len, len))
+            required_literals(hir, depth).map(|l| around(unconstrained(l), len, len))
         }
+    }
+}
+
+/// The literals one of which every match of a part of a sequence contains,
+/// with their sides inside the part where known. A repetition may repeat
+/// what stands beside a literal, so its literals' sides are unknown.
+fn part_literals(hir: &Hir, depth: usize) -> Option<Vec<Lit>> {
+    match hir.kind() {
+        HirKind::Capture(_) | HirKind::Alternation(_) | HirKind::Concat(_) => {
+            placed_around(hir, depth).map(|(literals, _)| literals)
+        }
+        _ => required_literals(hir, depth).map(unconstrained),
     }
 }
 
@@ -291,7 +359,7 @@ fn required_literals(hir: &Hir, depth: usize) -> Option<Vec<String>> {
         // Groups, alternatives and sequences: the same choice as for a
         // window, without its reach.
         HirKind::Capture(_) | HirKind::Alternation(_) | HirKind::Concat(_) => {
-            placed_around(hir, depth).map(|(literals, _)| literals)
+            placed_around(hir, depth).map(|(literals, _)| texts(&literals))
         }
         _ => None,
     }
@@ -384,6 +452,9 @@ pub(crate) struct Search {
     /// Literals one of which every match ends with: a slice without one
     /// cannot match, and finding that out is cheaper than running the regex.
     confirm: Option<AhoCorasick>,
+    /// What may stand beside each of a windowed pattern's literals in a
+    /// match; a literal not listed may have anything beside it.
+    sides: std::collections::HashMap<Box<str>, Neighbours>,
 }
 
 impl Search {
@@ -393,6 +464,7 @@ impl Search {
         reach: Reach,
         to_end: TextEnd,
         confirm: Option<Vec<String>>,
+        sides: Vec<(String, Neighbours)>,
     ) -> Search {
         let confirm = confirm.and_then(|l| {
             AhoCorasick::builder()
@@ -406,7 +478,22 @@ impl Search {
             reach,
             to_end,
             confirm,
+            sides: sides
+                .into_iter()
+                .filter(|(_, n)| n.before.is_some() || n.after.is_some())
+                .map(|(l, n)| (l.into_boxed_str(), n))
+                .collect(),
         }
+    }
+
+    /// False when no match can run through the literal occurrence at
+    /// `range`: what stands beside it cannot stand there in a match.
+    fn may_match_through(&self, text: &str, range: &Range<usize>) -> bool {
+        self.sides.is_empty()
+            || self
+                .sides
+                .get(&text[range.clone()])
+                .is_none_or(|n| n.allow(text, range))
     }
 
     /// False when `slice` cannot hold a match.
@@ -519,6 +606,7 @@ impl Patterns {
                     reach,
                     to_end,
                     confirm,
+                    sides,
                 } => {
                     // A literal that another literal finds adds nothing:
                     // 专柜价 starts with (or, in a window, contains) 专柜.
@@ -526,13 +614,15 @@ impl Patterns {
                         Placement::Anchored => (&mut patterns.anchored, |l, o| l.starts_with(o)),
                         Placement::Windowed => (&mut patterns.windowed, |l, o| l.contains(o)),
                     };
+                    let kept = fewest(literals, implied);
+                    let sides = neighbours::for_kept(&sides, &kept);
                     anchors.push(Anchors {
                         pattern: list.len() as u32,
                         windowed: placement == Placement::Windowed,
-                        literals: fewest(literals, implied),
+                        literals: kept,
                     });
                     let confirm = confirm.map(|l| fewest(l, |l, o| l.ends_with(o)));
-                    list.push(Search::new(rule, regex, reach, to_end, confirm));
+                    list.push(Search::new(rule, regex, reach, to_end, confirm, sides));
                 }
                 RulePattern::Free(regex) => patterns.free.push((rule, regex)),
             }
@@ -573,37 +663,30 @@ impl Patterns {
         hits: &[(u32, Range<usize>)],
         mut found: impl FnMut(u32, usize, usize),
     ) {
-        let mut i = 0;
-        while i < hits.len() {
-            let pattern = hits[i].0;
-            let Some(search) = self.windowed.get(pattern as usize) else {
-                i += 1;
+        for group in hits.chunk_by(|a, b| a.0 == b.0) {
+            let Some(search) = self.windowed.get(group[0].0 as usize) else {
                 continue;
             };
-            let window = |r: &Range<usize>| {
-                r.start.saturating_sub(search.reach.before)
-                    ..search.to_end.stretch(text, r.end + search.reach.after)
-            };
+            let mut windows = group
+                .iter()
+                .filter(|(_, r)| search.may_match_through(text, r))
+                .map(|(_, r)| {
+                    r.start.saturating_sub(search.reach.before)
+                        ..search.to_end.stretch(text, r.end + search.reach.after)
+                });
             // Overlapping windows of one pattern merge, so no match is seen twice.
-            let mut current = window(&hits[i].1);
-            i += 1;
-            loop {
-                let next = hits.get(i).filter(|(p, _)| *p == pattern);
-                match next.map(|(_, r)| window(r)) {
-                    Some(w) if w.start <= current.end => {
-                        current.end = current.end.max(w.end);
-                        i += 1;
-                    }
-                    _ => {
-                        search_window(text, search, current, |s, e| found(search.rule, s, e));
-                        if next.is_none() {
-                            break;
-                        }
-                        current = window(&hits[i].1);
-                        i += 1;
-                    }
+            let Some(mut current) = windows.next() else {
+                continue;
+            };
+            for w in windows {
+                if w.start <= current.end {
+                    current.end = current.end.max(w.end);
+                } else {
+                    let done = std::mem::replace(&mut current, w);
+                    search_window(text, search, done, |s, e| found(search.rule, s, e));
                 }
             }
+            search_window(text, search, current, |s, e| found(search.rule, s, e));
         }
     }
 
@@ -782,6 +865,54 @@ mod tests {
         let mut found = Vec::new();
         patterns.find_windowed(text, &hits, |r, s, e| found.push((r, s, e)));
         found
+    }
+
+    /// A claim of users in numbers: a number before 万 or 千, a word for
+    /// people after it.
+    const USERS: &str = "(?:[0-9]+|[一二三])\\s*(?:万|千)(?:人|用户)(?:都在用|推荐)|服务(?:了)?(?:[0-9]+|[一二三])(?:万|千)(?:家庭|人)";
+
+    #[test]
+    fn literals_with_nothing_fitting_beside_them_are_not_searched_around() {
+        let (_, patterns) = windowed(USERS);
+        let search = &patterns.windowed[0];
+        let at = |text: &str, lit: &str| {
+            let i = text.find(lit).unwrap();
+            search.may_match_through(text, &(i..i + lit.len()))
+        };
+        // The rarest literals: words for people after 万 or 千, and 服务.
+        assert!(at("3万人推荐", "人推荐"));
+        assert!(at("三千用户都在用", "用户都"));
+        assert!(!at("好人推荐", "人推荐"));
+        assert!(!at("人推荐", "人推荐"));
+        assert!(at("服务了3万家庭", "服务"));
+        assert!(at("服务3万人", "服务"));
+        assert!(!at("服务好", "服务"));
+        assert!(!at("贴心服务", "服务"));
+    }
+
+    proptest::proptest! {
+        /// Skipping literals whose neighbours cannot be part of a match
+        /// finds the same matches as searching around every literal.
+        #[test]
+        fn skipping_literals_by_their_neighbours_loses_no_match(
+            words in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "3", "12", "三", " ", "万", "千", "人", "用户", "都在用", "推荐",
+                    "服务", "了", "家庭", "能", "3万人推荐", "服务了3万家庭",
+                    "三千用户都在用", "服务一千人",
+                ]),
+                0..24,
+            )
+        ) {
+            let text: String = words.concat();
+            let (literals, patterns) = windowed(USERS);
+            let mut unfiltered = patterns.clone();
+            unfiltered.windowed[0].sides.clear();
+            proptest::prop_assert_eq!(
+                search(&patterns, &literals, &text),
+                search(&unfiltered, &literals, &text)
+            );
+        }
     }
 
     #[test]
