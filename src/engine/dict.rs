@@ -39,8 +39,9 @@ pub(crate) struct Hits {
     pub(crate) terms: Vec<(u32, Range<usize>)>,
     /// Exemption phrase matches.
     pub(crate) exempts: Vec<(Scope, Range<usize>)>,
-    /// Where an anchored pattern may match: pattern index and start.
-    pub(crate) anchors: Vec<(u32, usize)>,
+    /// Where an anchored pattern may match: pattern index and the literal
+    /// its match would start with.
+    pub(crate) anchors: Vec<(u32, Range<usize>)>,
     /// Where a windowed pattern may match around: pattern index and literal.
     pub(crate) windows: Vec<(u32, Range<usize>)>,
     /// Longest exemption phrase, in bytes: how far back a covering one can start.
@@ -160,7 +161,7 @@ impl Dict {
                     // Inside a number, only its first digit may start a match:
                     // 15折 is not 5折, and numbers are everywhere.
                     Use::Anchor(_) if inside_number(text, &range) => {}
-                    Use::Anchor(p) => hits.anchors.push((p, range.start)),
+                    Use::Anchor(p) => hits.anchors.push((p, range.clone())),
                     Use::Window(p) => hits.windows.push((p, range.clone())),
                 }
             }
@@ -170,8 +171,6 @@ impl Dict {
         // Pattern searches go pattern by pattern, each in order of start.
         group_by_pattern(&mut hits.anchors);
         group_by_pattern(&mut hits.windows);
-        // Literals of one pattern may share a start (年度, 年度最): run it once there.
-        hits.anchors.dedup();
         hits
     }
 }
@@ -222,7 +221,8 @@ mod tests {
         dict.add("价", Use::Window(0));
         let hits = dict.build().hits("最低价，全网最低价");
         assert!(hits.exempts.is_sorted_by_key(|(_, r)| r.start));
-        assert_eq!(hits.anchors, [(0, 0), (0, 18)]);
+        let anchors: Vec<(u32, usize)> = hits.anchors.iter().map(|(p, r)| (*p, r.start)).collect();
+        assert_eq!(anchors, [(0, 0), (0, 18)]);
         let windows: Vec<(u32, usize)> = hits.windows.iter().map(|(p, r)| (*p, r.start)).collect();
         assert_eq!(windows, [(0, 6), (0, 24), (1, 0), (1, 18)]);
     }

@@ -7,6 +7,9 @@
 //! it, the window around it need not be searched: a check of two characters
 //! instead of a regex run over a few hundred bytes.
 
+use regex_automata::hybrid::dfa::{Cache, DFA};
+use regex_automata::hybrid::LazyStateID;
+use regex_automata::{Anchored, Input};
 use regex_syntax::hir::{Class, ClassUnicode, ClassUnicodeRange, Hir, HirKind};
 use std::ops::Range;
 
@@ -151,6 +154,86 @@ fn chars_at(hir: &Hir, edge: Edge, depth: usize) -> Option<ClassUnicode> {
             }
             Some(all)
         }
+    }
+}
+
+/// Most characters [`after_prefix`] lists before it gives up: a literal
+/// that many characters may follow gains little from the check.
+const MOST_AFTER: usize = 64;
+
+/// Most DFA steps [`after_prefix`] takes for one literal, so building a
+/// scanner stays quick.
+const STEP_BUDGET: usize = 4096;
+
+/// The characters that may follow `literal` in a match of the anchored
+/// regex `dfa` that starts with it; `None` when the literal may end a match
+/// (anything may follow) or when there are too many to list.
+pub(crate) fn after_prefix(dfa: &DFA, cache: &mut Cache, literal: &str) -> Option<ClassUnicode> {
+    let start = dfa
+        .start_state_forward(cache, &Input::new(literal).anchored(Anchored::Yes))
+        .ok()?;
+    let mut budget = STEP_BUDGET;
+    let mut step = |cache: &mut Cache, from: LazyStateID, b: u8| {
+        budget = budget.checked_sub(1)?;
+        dfa.next_state(cache, from, b).ok()
+    };
+    let mut at = start;
+    for &b in literal.as_bytes() {
+        at = step(cache, at, b)?;
+        if at.is_dead() {
+            return Some(ClassUnicode::empty());
+        }
+        if at.is_quit() || at.is_unknown() {
+            return None;
+        }
+    }
+    if dfa.next_eoi_state(cache, at).ok()?.is_match() {
+        return None;
+    }
+    // Depth-first over the UTF-8 bytes of a next character. A state reached
+    // is a match one byte late: a match there ended with the literal.
+    let mut chars = Vec::new();
+    let mut stack: Vec<(LazyStateID, Vec<u8>)> = vec![(at, Vec::new())];
+    while let Some((state, prefix)) = stack.pop() {
+        let range: std::ops::RangeInclusive<u8> = if prefix.is_empty() {
+            0..=0xF4
+        } else {
+            0x80..=0xBF
+        };
+        for b in range {
+            let next = step(cache, state, b)?;
+            if next.is_match() && prefix.is_empty() {
+                return None;
+            }
+            if next.is_dead() || next.is_quit() {
+                continue;
+            }
+            let mut bytes = prefix.clone();
+            bytes.push(b);
+            if bytes.len() < utf8_len(bytes[0]) {
+                stack.push((next, bytes));
+            } else if let Some(c) = std::str::from_utf8(&bytes)
+                .ok()
+                .and_then(|s| s.chars().next())
+            {
+                chars.push(c);
+                if chars.len() > MOST_AFTER {
+                    return None;
+                }
+            }
+        }
+    }
+    Some(ClassUnicode::new(
+        chars.into_iter().map(|c| ClassUnicodeRange::new(c, c)),
+    ))
+}
+
+fn utf8_len(lead: u8) -> usize {
+    match lead {
+        0..=0x7F => 1,
+        0xC0..=0xDF => 2,
+        0xE0..=0xEF => 3,
+        _ => 4,
     }
 }
 

@@ -14,6 +14,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickKind};
 use regex::{Regex, RegexSet, RegexSetBuilder};
 use regex_syntax::hir::literal::{ExtractKind, Extractor, Seq};
 use regex_syntax::hir::{Class, Hir, HirKind, Look, LookSet};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::ops::Range;
 
 use super::neighbours::{self, Neighbours};
@@ -454,7 +455,30 @@ pub(crate) struct Search {
     confirm: Option<AhoCorasick>,
     /// What may stand beside each of a windowed pattern's literals in a
     /// match; a literal not listed may have anything beside it.
-    sides: std::collections::HashMap<Box<str>, Neighbours>,
+    sides: std::collections::HashMap<Box<str>, Neighbours, BuildHasherDefault<Fnv>>,
+}
+
+/// FNV-1a: literals are a few bytes, looked up for every occurrence, and
+/// chosen by the rule author, not by the text.
+#[derive(Default)]
+struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for &b in bytes {
+            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
 }
 
 impl Search {
@@ -615,7 +639,10 @@ impl Patterns {
                         Placement::Windowed => (&mut patterns.windowed, |l, o| l.contains(o)),
                     };
                     let kept = fewest(literals, implied);
-                    let sides = neighbours::for_kept(&sides, &kept);
+                    let sides = match placement {
+                        Placement::Windowed => neighbours::for_kept(&sides, &kept),
+                        Placement::Anchored => after_anchors(regex.as_str(), &kept),
+                    };
                     anchors.push(Anchors {
                         pattern: list.len() as u32,
                         windowed: placement == Placement::Windowed,
@@ -635,6 +662,15 @@ impl Patterns {
                 .ok();
         }
         (patterns, anchors)
+    }
+
+    /// False when no match of anchored pattern `pattern` can start with the
+    /// occurrence of its literal at `literal`: the character after it
+    /// cannot follow it in a match.
+    pub(crate) fn may_start_with(&self, text: &str, pattern: u32, literal: &Range<usize>) -> bool {
+        self.anchored
+            .get(pattern as usize)
+            .is_none_or(|search| search.may_match_through(text, literal))
     }
 
     /// Runs anchored pattern `pattern` at byte `start` of `text`; returns its
@@ -715,6 +751,29 @@ impl Patterns {
             }
         }
     }
+}
+
+/// What may follow each anchor literal of the anchored regex `pattern`
+/// (which starts with `\A`) in a match; nothing where the DFA cannot be
+/// built.
+fn after_anchors(pattern: &str, literals: &[String]) -> Vec<(String, Neighbours)> {
+    let Ok(dfa) = regex_automata::hybrid::dfa::DFA::new(pattern) else {
+        return Vec::new();
+    };
+    let mut cache = dfa.create_cache();
+    literals
+        .iter()
+        .map(|l| {
+            let after = neighbours::after_prefix(&dfa, &mut cache, l);
+            (
+                l.clone(),
+                Neighbours {
+                    before: None,
+                    after,
+                },
+            )
+        })
+        .collect()
 }
 
 /// Drops each literal that `implied(literal, other)` says another literal
@@ -993,6 +1052,73 @@ mod tests {
         assert!(search(&patterns, &literals, &text).is_empty());
         let found = search(&patterns, &literals, "9%好评率");
         assert_eq!(found, [(3, 0, "9%好评率".len())]);
+    }
+
+    /// An anchored pattern and the literals it starts with, placed.
+    fn anchored(pattern: &str) -> (Vec<String>, Patterns) {
+        let p = RulePattern::compile(pattern).unwrap();
+        let RulePattern::Placed {
+            placement: Placement::Anchored,
+            literals,
+            ..
+        } = &p
+        else {
+            panic!("not anchored: {p:?}");
+        };
+        let literals = literals.clone();
+        (literals, Patterns::new(vec![(5, p)]).0)
+    }
+
+    /// Reference prices said against a rival shop.
+    const CHEAPER: &str = "(?:今天|咱们)(?:比|就比)(?:京东|天猫)便宜|全网最低价?";
+
+    #[test]
+    fn anchors_followed_by_what_no_match_has_there_are_not_run() {
+        let (_, patterns) = anchored(CHEAPER);
+        let starts = |text: &str, lit: &str| {
+            let i = text.find(lit).unwrap();
+            patterns.may_start_with(text, 0, &(i..i + lit.len()))
+        };
+        // The literals are the first three characters of each branch.
+        assert!(starts("今天比京东便宜", "今天比"));
+        assert!(starts("咱们就比天猫便宜", "咱们就"));
+        assert!(!starts("今天比较好", "今天比"));
+        assert!(!starts("咱们就是", "咱们就"));
+        assert!(!starts("今天比", "今天比"));
+        assert!(starts("全网最低", "全网最"));
+        assert!(!starts("全网最，", "全网最"));
+    }
+
+    #[test]
+    fn literals_that_may_end_a_match_may_be_followed_by_anything() {
+        let (literals, patterns) = anchored("(?:全网|全平台)(?:最低价)?");
+        assert!(literals.contains(&"全网".to_string()), "{literals:?}");
+        assert!(patterns.may_start_with("全网，", 0, &(0.."全网".len())));
+        assert!(patterns.may_start_with("全网", 0, &(0.."全网".len())));
+    }
+
+    proptest::proptest! {
+        /// An anchor skipped for what follows it never starts a match.
+        #[test]
+        fn skipped_anchors_start_no_match(
+            words in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "今天", "咱们", "比", "就比", "京东", "天猫", "便宜", "全网", "最低",
+                    "价", "家", "给", "今天比天猫便宜",
+                ]),
+                0..16,
+            )
+        ) {
+            let text: String = words.concat();
+            let (literals, patterns) = anchored(CHEAPER);
+            for lit in &literals {
+                for (i, _) in text.match_indices(lit.as_str()) {
+                    if !patterns.may_start_with(&text, 0, &(i..i + lit.len())) {
+                        proptest::prop_assert_eq!(patterns.find_at(&text, 0, i), None, "{} at {}", lit, i);
+                    }
+                }
+            }
+        }
     }
 
     #[test]
