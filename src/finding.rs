@@ -4,6 +4,7 @@ use crate::evasion::EvasionKind;
 use crate::facts::Facts;
 use crate::rule::{Category, Rule, Severity};
 use serde::Serialize;
+use std::sync::Arc;
 
 /// A half-open range `[start, end)` into the original text, in one unit
 /// (bytes, chars or UTF-16 code units).
@@ -51,55 +52,104 @@ impl Span {
 /// | `facts` | numbers a check read (prices, prize value); absent when none |
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Finding {
-    pub(crate) rule: String,
-    pub(crate) name: String,
+    pub(crate) rule: Arc<str>,
+    pub(crate) name: Arc<str>,
     pub(crate) category: Category,
     pub(crate) severity: Severity,
     pub(crate) span: Span,
     pub(crate) char_span: Span,
     pub(crate) utf16_span: Span,
     pub(crate) matched: String,
-    pub(crate) message: String,
-    pub(crate) basis: String,
-    pub(crate) suggestion: String,
+    pub(crate) message: Arc<str>,
+    pub(crate) basis: Arc<str>,
+    pub(crate) suggestion: Arc<str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) facts: Option<Facts>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub(crate) evasion: Vec<EvasionKind>,
 }
 
-/// `template` with `{matched}` replaced by `matched`. Most messages have
-/// no placeholder: a byte search for `{` is cheaper than a substring search.
-fn fill(template: &str, matched: &str) -> String {
-    if template.as_bytes().contains(&b'{') {
-        template.replace("{matched}", matched)
-    } else {
-        template.to_string()
+/// A rule's texts, made once and shared by all its findings: most findings
+/// copy nothing but their matched text.
+#[derive(Debug, Clone)]
+pub(crate) struct RuleTexts {
+    id: Arc<str>,
+    name: Arc<str>,
+    category: Category,
+    message: Template,
+    basis: Arc<str>,
+    suggestion: Template,
+}
+
+/// A message cut at its `{matched}` placeholders, once, when the scanner is
+/// built.
+#[derive(Debug, Clone)]
+struct Template {
+    whole: Arc<str>,
+    /// The text between placeholders; one part when there is none.
+    parts: Vec<String>,
+}
+
+impl Template {
+    fn new(template: &str) -> Template {
+        Template {
+            whole: template.into(),
+            parts: template.split("{matched}").map(String::from).collect(),
+        }
+    }
+
+    /// The template with `matched` in each placeholder; a template without
+    /// one is shared as it is.
+    fn fill(&self, matched: &str) -> Arc<str> {
+        let Some((first, rest)) = self.parts.split_first().filter(|(_, r)| !r.is_empty()) else {
+            return Arc::clone(&self.whole);
+        };
+        let mut out = String::with_capacity(self.whole.len() + rest.len() * matched.len());
+        out.push_str(first);
+        for part in rest {
+            out.push_str(matched);
+            out.push_str(part);
+        }
+        out.into()
+    }
+}
+
+impl RuleTexts {
+    /// The texts of `rule`.
+    pub(crate) fn of(rule: &Rule) -> RuleTexts {
+        RuleTexts {
+            id: rule.id.as_str().into(),
+            name: rule.name.as_str().into(),
+            category: rule.category,
+            message: Template::new(&rule.message),
+            basis: rule.basis.as_str().into(),
+            suggestion: Template::new(&rule.suggestion),
+        }
     }
 }
 
 impl Finding {
-    /// A finding of `rule` over `matched`, found at byte `span`. Char and
-    /// UTF-16 spans are left empty for the caller to fill.
+    /// A finding of the rule with `texts` over `matched`, found at byte
+    /// `span`. Char and UTF-16 spans are left empty for the caller to fill.
     pub(crate) fn of_rule(
-        rule: &Rule,
+        texts: &RuleTexts,
         severity: Severity,
         span: Span,
         matched: &str,
         facts: Option<Facts>,
     ) -> Finding {
         Finding {
-            rule: rule.id.clone(),
-            name: rule.name.clone(),
-            category: rule.category,
+            rule: Arc::clone(&texts.id),
+            name: Arc::clone(&texts.name),
+            category: texts.category,
             severity,
             span,
             char_span: Span { start: 0, end: 0 },
             utf16_span: Span { start: 0, end: 0 },
             matched: matched.to_string(),
-            message: fill(&rule.message, matched),
-            basis: rule.basis.clone(),
-            suggestion: fill(&rule.suggestion, matched),
+            message: texts.message.fill(matched),
+            basis: Arc::clone(&texts.basis),
+            suggestion: texts.suggestion.fill(matched),
             facts,
             evasion: Vec::new(),
         }
@@ -231,4 +281,22 @@ pub(crate) fn count_units(bytes: &[u8]) -> (usize, usize) {
         astral += usize::from(a);
     }
     (chars, chars + astral)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn templates_fill_every_placeholder_and_share_the_rest() {
+        let t = Template::new("「{matched}」是绝对化用语，删去{matched}。");
+        assert_eq!(&*t.fill("最好"), "「最好」是绝对化用语，删去最好。");
+        let t = Template::new("{matched}");
+        assert_eq!(&*t.fill("第一"), "第一");
+        let plain = Template::new("不得使用绝对化用语");
+        let filled = plain.fill("最好");
+        assert_eq!(&*filled, "不得使用绝对化用语");
+        assert!(Arc::ptr_eq(&filled, &plain.whole));
+        assert_eq!(&*Template::new("").fill("x"), "");
+    }
 }

@@ -9,7 +9,7 @@ use crate::engine::pattern::Patterns;
 use crate::error::{Error, Result};
 use crate::evasion::{CompiledForms, EvasionForms, EvasionKind};
 use crate::facts::{apply, Facts, Outcome};
-use crate::finding::{count_units, sort_and_dedup, Finding, Span};
+use crate::finding::{count_units, sort_and_dedup, Finding, RuleTexts, Span};
 use crate::normalize::{normalize_term, Normalized, WordPairs};
 use crate::rule::{Boundary, Category, EvasionSeverity, Extend, Profile, Rule, Severity};
 use crate::ruleset::{selector_category, selector_matches, LoadedRule, RuleSet};
@@ -76,6 +76,8 @@ struct CompiledRule {
     qualifier_re: Option<Regex>,
     /// The rule's qualifier phrases, searched in a candidate's sentence.
     qualifier_ac: Option<AhoCorasick>,
+    /// The texts every finding of the rule carries.
+    texts: RuleTexts,
 }
 
 /// Configures and builds a [`Scanner`].
@@ -232,6 +234,7 @@ impl ScannerBuilder {
                 qualifier_ac: (!rule.qualifiers.is_empty())
                     .then(|| AhoCorasick::new(&rule.qualifiers).ok())
                     .flatten(),
+                texts: RuleTexts::of(rule),
                 rule: rule.clone(),
             });
         }
@@ -428,9 +431,8 @@ impl Scanner {
                 continue;
             }
             let (s, e) = grapheme_bounds(text, chunk.start + s, chunk.start + e);
-            let rule = &inner.rules[c.rule as usize].rule;
             let mut finding = Finding::of_rule(
-                rule,
+                &inner.rules[c.rule as usize].texts,
                 c.severity,
                 Span { start: s, end: e },
                 &text[s..e],

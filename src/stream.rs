@@ -7,7 +7,7 @@
 //! Only a bounded tail of final text is kept (enough for the longest claim
 //! and its sentence), so memory stays flat over a stream of any length.
 
-use crate::finding::{Finding, Span};
+use crate::finding::{Finding, RuleTexts, Span};
 use crate::rule::{Category, Severity};
 use crate::scanner::{ceil_char_boundary, Scanner};
 use aho_corasick::AhoCorasick;
@@ -356,7 +356,7 @@ impl StreamScanner {
             return;
         };
         let mut finding = Finding::of_rule(
-            rule,
+            &RuleTexts::of(rule),
             rule.severity,
             Span {
                 start: range.start,
