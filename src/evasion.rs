@@ -393,6 +393,9 @@ pub(crate) struct CompiledForms {
     /// Per Han code point: bit 0, a variant form starts here; bit 1, a run of
     /// it reads as one; bit 2, it is traditional. 0: nothing to do.
     han_flags: Vec<u8>,
+    /// One bit per Han character: whether its flags are not all clear. The
+    /// normaliser asks for every character, and this fits the L1 cache.
+    look: Box<[u64; LOOK_WORDS]>,
     /// Variant forms by first character (as simplified), longest first.
     variants: HashMap<char, Vec<CompiledVariant>>,
     /// Whether a Latin form may start with this ASCII letter.
@@ -418,6 +421,9 @@ pub(crate) struct CompiledVariant {
 
 const VARIANT_START: u8 = 1;
 const REPEATS: u8 = 2;
+
+/// Words of the bitset over the Han characters `HAN_FIRST..HAN_END`.
+const LOOK_WORDS: usize = ((HAN_END - HAN_FIRST) as usize).div_ceil(64);
 const TRADITIONAL: u8 = 4;
 
 /// Separators allowed between the words of a Latin form.
@@ -503,7 +509,12 @@ impl CompiledForms {
             })
             .flatten();
         let latin_groups = alternatives.into_iter().map(|a| (a.2, a.3)).collect();
+        let mut look = Box::new([0u64; LOOK_WORDS]);
+        for (k, _) in han_flags.iter().enumerate().filter(|(_, &f)| f != 0) {
+            look[k / 64] |= 1 << (k % 64);
+        }
         CompiledForms {
+            look,
             han_flags,
             variants,
             latin_first,
@@ -525,7 +536,9 @@ impl CompiledForms {
     /// look: it is traditional, starts a variant form, or repeats.
     #[inline]
     pub(crate) fn han_needs_a_look(&self, index: usize) -> bool {
-        self.han_flags.get(index).is_some_and(|&f| f != 0)
+        self.look
+            .get(index / 64)
+            .is_some_and(|w| w >> (index % 64) & 1 == 1)
     }
 
     #[inline]

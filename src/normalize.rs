@@ -571,16 +571,21 @@ impl<'a, 'f> Evasions<'a, 'f> {
         let mut i = 0;
         while i < b.len() {
             // Most text is Chinese characters with nothing to do: decode them
-            // here, without the general path.
-            if let [lead @ 0xE3..=0xE9, b1, b2, ..] = b[i..] {
+            // here, without the general path, and note only the last one.
+            let mut last = None;
+            while let [lead @ 0xE3..=0xE9, b1, b2, ..] = b[i..] {
                 let cp =
                     ((lead as u32 & 0x0F) << 12) | ((b1 as u32 & 0x3F) << 6) | (b2 as u32 & 0x3F);
                 let k = cp.wrapping_sub(HAN_FIRST) as usize;
-                if k < (HAN_END - HAN_FIRST) as usize && !self.forms.han_needs_a_look(k) {
-                    self.prev = char::from_u32(cp).unwrap_or('\0');
-                    i += 3;
-                    continue;
+                if k >= (HAN_END - HAN_FIRST) as usize || self.forms.han_needs_a_look(k) {
+                    break;
                 }
+                last = Some(cp);
+                i += 3;
+            }
+            if let Some(cp) = last {
+                self.prev = char::from_u32(cp).unwrap_or('\0');
+                continue;
             }
             i = if b[i] < 0x80 {
                 self.ascii(i)
