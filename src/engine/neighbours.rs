@@ -190,39 +190,49 @@ pub(crate) fn after_prefix(dfa: &DFA, cache: &mut Cache, literal: &str) -> Optio
     if dfa.next_eoi_state(cache, at).ok()?.is_match() {
         return None;
     }
-    // Depth-first over the UTF-8 bytes of a next character. A state reached
-    // is a match one byte late: a match there ended with the literal.
+    // Depth-first over the UTF-8 bytes of a next character, one DFA step
+    // per class of bytes the DFA does not tell apart. A state reached is a
+    // match one byte late: a match there ended with the literal.
+    let classes = dfa.byte_classes();
     let mut chars = Vec::new();
-    let mut stack: Vec<(LazyStateID, Vec<u8>)> = vec![(at, Vec::new())];
-    while let Some((state, prefix)) = stack.pop() {
-        let range: std::ops::RangeInclusive<u8> = if prefix.is_empty() {
-            0..=0xF4
-        } else {
-            0x80..=0xBF
-        };
-        for b in range {
+    // A state and the bytes of the character read so far (`len` of them).
+    let mut stack: Vec<(LazyStateID, [u8; 4], usize)> = vec![(at, [0; 4], 0)];
+    while let Some((state, prefix, len)) = stack.pop() {
+        let range = if len == 0 { 0..=0xF4 } else { 0x80..=0xBF };
+        let mut seen = [false; 256];
+        for rep in classes.representatives(range.clone()) {
+            let Some(b) = rep.as_u8() else { continue };
+            let class = classes.get(b);
+            if std::mem::replace(&mut seen[usize::from(class)], true) {
+                continue;
+            }
             let next = step(cache, state, b)?;
-            if next.is_match() && prefix.is_empty() {
+            if next.is_match() && len == 0 {
                 return None;
             }
             if next.is_dead() || next.is_quit() {
                 continue;
             }
-            let mut bytes = prefix.clone();
-            bytes.push(b);
-            if bytes.len() < utf8_len(bytes[0]) {
-                stack.push((next, bytes));
-            } else if let Some(c) = std::str::from_utf8(&bytes)
-                .ok()
-                .and_then(|s| s.chars().next())
-            {
-                chars.push(c);
-                if chars.len() > MOST_AFTER {
-                    return None;
+            for x in range.clone().filter(|&x| classes.get(x) == class) {
+                let mut bytes = prefix;
+                bytes[len] = x;
+                let need = utf8_len(bytes[0]);
+                if len + 1 < need {
+                    stack.push((next, bytes, len + 1));
+                } else if let Some(c) = std::str::from_utf8(&bytes[..need])
+                    .ok()
+                    .and_then(|s| s.chars().next())
+                {
+                    chars.push(c);
+                    if chars.len() > MOST_AFTER {
+                        return None;
+                    }
                 }
             }
         }
     }
+    chars.sort_unstable();
+    chars.dedup();
     Some(ClassUnicode::new(
         chars.into_iter().map(|c| ClassUnicodeRange::new(c, c)),
     ))

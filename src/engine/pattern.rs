@@ -84,8 +84,7 @@ pub(crate) enum RulePattern {
         /// Literals every match ends with, when rare enough to be worth
         /// looking for before running the regex.
         confirm: Option<Vec<String>>,
-        /// For a windowed pattern, what may stand beside each literal in a
-        /// match; empty for an anchored one.
+        /// What may stand beside each literal in a match.
         sides: Vec<(String, Neighbours)>,
     },
     /// Searched over the whole text.
@@ -115,9 +114,13 @@ impl RulePattern {
                 .filter(|l| cost(l) < chosen && chosen > GOOD_ENOUGH)
         };
         if let Some(literals) = prefix.filter(|_| anchored_cost <= window_cost) {
+            let regex = build(&format!(r"\A(?:{pattern})"))?;
+            // Read off the DFA once, when the rules load: scanners built
+            // from them share the result.
+            let sides = after_anchors(regex.as_str(), &literals);
             return Ok(RulePattern::Placed {
                 placement: Placement::Anchored,
-                regex: build(&format!(r"\A(?:{pattern})"))?,
+                regex,
                 literals,
                 reach: Reach {
                     before: 0,
@@ -125,7 +128,7 @@ impl RulePattern {
                 },
                 to_end: ends_text(pattern),
                 confirm: confirm(anchored_cost),
-                sides: Vec::new(),
+                sides,
             });
         }
         if let Some((lits, reach)) = required {
@@ -641,7 +644,12 @@ impl Patterns {
                     let kept = fewest(literals, implied);
                     let sides = match placement {
                         Placement::Windowed => neighbours::for_kept(&sides, &kept),
-                        Placement::Anchored => after_anchors(regex.as_str(), &kept),
+                        // Every kept literal is one of the literals, each
+                        // listed with what may follow it.
+                        Placement::Anchored => sides
+                            .into_iter()
+                            .filter(|(l, _)| kept.contains(l))
+                            .collect(),
                     };
                     anchors.push(Anchors {
                         pattern: list.len() as u32,
