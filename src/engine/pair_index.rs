@@ -243,9 +243,10 @@ fn is_set(bits: &Bits, k: Key) -> bool {
 }
 
 /// Keys are already spread by the multiply in [`bit_of`]; the map only needs
-/// the same cheap mix, not a DoS-resistant hash.
+/// the same cheap mix, not a DoS-resistant hash. Also hashes the few bytes
+/// of a pattern literal, chosen by a rule's author, not by the text.
 #[derive(Default)]
-struct KeyHasher(u64);
+pub(crate) struct KeyHasher(u64);
 
 impl Hasher for KeyHasher {
     fn finish(&self) -> u64 {

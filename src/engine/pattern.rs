@@ -10,11 +10,12 @@
 //! Which literals to use is a guess at how often they occur in speech: a
 //! digit or a single common character is everywhere, two characters rarely.
 
+use super::pair_index::KeyHasher;
 use aho_corasick::{AhoCorasick, AhoCorasickKind};
 use regex::{Regex, RegexSet, RegexSetBuilder};
 use regex_syntax::hir::literal::{ExtractKind, Extractor, Seq};
 use regex_syntax::hir::{Class, Hir, HirKind, Look, LookSet};
-use std::hash::{BuildHasherDefault, Hasher};
+use std::hash::BuildHasherDefault;
 use std::ops::Range;
 
 use super::neighbours::{self, Neighbours};
@@ -456,32 +457,9 @@ pub(crate) struct Search {
     /// Literals one of which every match ends with: a slice without one
     /// cannot match, and finding that out is cheaper than running the regex.
     confirm: Option<AhoCorasick>,
-    /// What may stand beside each of a windowed pattern's literals in a
-    /// match; a literal not listed may have anything beside it.
-    sides: std::collections::HashMap<Box<str>, Neighbours, BuildHasherDefault<Fnv>>,
-}
-
-/// FNV-1a: literals are a few bytes, looked up for every occurrence, and
-/// chosen by the rule author, not by the text.
-#[derive(Default)]
-struct Fnv(u64);
-
-impl Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 {
-            0xcbf2_9ce4_8422_2325
-        } else {
-            self.0
-        };
-        for &b in bytes {
-            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-        }
-        self.0 = h;
-    }
+    /// What may stand beside each literal in a match (after it, for an
+    /// anchored pattern); a literal not listed may have anything beside it.
+    sides: std::collections::HashMap<Box<str>, Neighbours, BuildHasherDefault<KeyHasher>>,
 }
 
 impl Search {
@@ -905,18 +883,23 @@ mod tests {
         assert_eq!(patterns.find_at(&long, 0, 0), None);
     }
 
-    fn windowed(pattern: &str) -> (Vec<String>, Patterns) {
+    /// `pattern`, which must compile to `placement`, as the only pattern
+    /// (of rule `rule`), and its literals.
+    fn placed(pattern: &str, placement: Placement, rule: u32) -> (Vec<String>, Patterns) {
         let p = RulePattern::compile(pattern).unwrap();
-        let RulePattern::Placed {
-            placement: Placement::Windowed,
-            literals,
-            ..
-        } = &p
-        else {
-            panic!("not windowed: {p:?}");
+        let literals = match &p {
+            RulePattern::Placed {
+                placement: got,
+                literals,
+                ..
+            } if *got == placement => literals.clone(),
+            _ => panic!("not {placement:?}: {p:?}"),
         };
-        let literals = literals.clone();
-        (literals, Patterns::new(vec![(3, p)]).0)
+        (literals, Patterns::new(vec![(rule, p)]).0)
+    }
+
+    fn windowed(pattern: &str) -> (Vec<String>, Patterns) {
+        placed(pattern, Placement::Windowed, 3)
     }
 
     /// Runs windowed pattern 0 around every occurrence of its literals.
@@ -1062,19 +1045,8 @@ mod tests {
         assert_eq!(found, [(3, 0, "9%好评率".len())]);
     }
 
-    /// An anchored pattern and the literals it starts with, placed.
     fn anchored(pattern: &str) -> (Vec<String>, Patterns) {
-        let p = RulePattern::compile(pattern).unwrap();
-        let RulePattern::Placed {
-            placement: Placement::Anchored,
-            literals,
-            ..
-        } = &p
-        else {
-            panic!("not anchored: {p:?}");
-        };
-        let literals = literals.clone();
-        (literals, Patterns::new(vec![(5, p)]).0)
+        placed(pattern, Placement::Anchored, 5)
     }
 
     /// Reference prices said against a rival shop.
