@@ -1,12 +1,14 @@
-//! What may stand right before and right after a windowed pattern's literal
+//! What may stand right before and right after a placed pattern's literal
 //! inside a match.
 //!
-//! A reference-price pattern reads a number before 万 and a word for people
-//! after it; 万 is everywhere (千万, 万一, 万能), a number before it rarely.
-//! Where the characters around a literal cannot be part of any match through
-//! it, the window around it need not be searched: a check of two characters
-//! instead of a regex run over a few hundred bytes.
+//! A user-count pattern reads a number before 万 and a word for people after
+//! it; 万 is everywhere (千万, 万一, 万能), a number before it rarely. Where
+//! the characters around a literal cannot be part of any match through it,
+//! the pattern need not run there: a check of two characters instead of a
+//! regex run. A windowed pattern's sides come from its syntax tree, an
+//! anchored pattern's next characters from its DFA.
 
+use super::pair_index::char_len;
 use regex_automata::hybrid::dfa::{Cache, DFA};
 use regex_automata::hybrid::LazyStateID;
 use regex_automata::{Anchored, Input};
@@ -67,10 +69,10 @@ pub(crate) fn around_part(parts: &[Hir], i: usize) -> Neighbours {
     let after = &parts[i + 1..];
     Neighbours {
         before: (!nullable(before))
-            .then(|| edge_chars(before.iter().rev(), Edge::Last))
+            .then(|| edge_chars(before.iter().rev(), Edge::Last, 0))
             .flatten(),
         after: (!nullable(after))
-            .then(|| edge_chars(after.iter(), Edge::First))
+            .then(|| edge_chars(after.iter(), Edge::First, 0))
             .flatten(),
     }
 }
@@ -103,10 +105,14 @@ enum Edge {
 /// The characters a non-empty match of the sequence of `parts` (given in
 /// the order they are met from `edge`) can have at that edge; `None` when
 /// unknown.
-fn edge_chars<'h>(parts: impl Iterator<Item = &'h Hir>, edge: Edge) -> Option<ClassUnicode> {
+fn edge_chars<'h>(
+    parts: impl Iterator<Item = &'h Hir>,
+    edge: Edge,
+    depth: usize,
+) -> Option<ClassUnicode> {
     let mut all = ClassUnicode::empty();
     for part in parts {
-        all.union(&chars_at(part, edge, 0)?);
+        all.union(&chars_at(part, edge, depth)?);
         if part.properties().minimum_len() != Some(0) {
             break;
         }
@@ -140,20 +146,10 @@ fn chars_at(hir: &Hir, edge: Edge, depth: usize) -> Option<ClassUnicode> {
             }
             Some(all)
         }
-        HirKind::Concat(subs) => {
-            let mut all = ClassUnicode::empty();
-            let ordered: Box<dyn Iterator<Item = &Hir>> = match edge {
-                Edge::First => Box::new(subs.iter()),
-                Edge::Last => Box::new(subs.iter().rev()),
-            };
-            for part in ordered {
-                all.union(&chars_at(part, edge, depth + 1)?);
-                if part.properties().minimum_len() != Some(0) {
-                    break;
-                }
-            }
-            Some(all)
-        }
+        HirKind::Concat(subs) => match edge {
+            Edge::First => edge_chars(subs.iter(), edge, depth + 1),
+            Edge::Last => edge_chars(subs.iter().rev(), edge, depth + 1),
+        },
     }
 }
 
@@ -161,8 +157,8 @@ fn chars_at(hir: &Hir, edge: Edge, depth: usize) -> Option<ClassUnicode> {
 /// that many characters may follow gains little from the check.
 const MOST_AFTER: usize = 64;
 
-/// Most DFA steps [`after_prefix`] takes for one literal, so building a
-/// scanner stays quick.
+/// Most DFA steps [`after_prefix`] takes for one literal, so loading the
+/// rules stays quick.
 const STEP_BUDGET: usize = 4096;
 
 /// The characters that may follow `literal` in a match of the anchored
@@ -216,7 +212,7 @@ pub(crate) fn after_prefix(dfa: &DFA, cache: &mut Cache, literal: &str) -> Optio
             for x in range.clone().filter(|&x| classes.get(x) == class) {
                 let mut bytes = prefix;
                 bytes[len] = x;
-                let need = utf8_len(bytes[0]);
+                let need = char_len(bytes[0]);
                 if len + 1 < need {
                     stack.push((next, bytes, len + 1));
                 } else if let Some(c) = std::str::from_utf8(&bytes[..need])
@@ -236,15 +232,6 @@ pub(crate) fn after_prefix(dfa: &DFA, cache: &mut Cache, literal: &str) -> Optio
     Some(ClassUnicode::new(
         chars.into_iter().map(|c| ClassUnicodeRange::new(c, c)),
     ))
-}
-
-fn utf8_len(lead: u8) -> usize {
-    match lead {
-        0..=0x7F => 1,
-        0xC0..=0xDF => 2,
-        0xE0..=0xEF => 3,
-        _ => 4,
-    }
 }
 
 /// The sides of each kept literal. A literal dropped because a kept one

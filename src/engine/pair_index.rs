@@ -209,7 +209,7 @@ const CHAR_LEN: [u8; 256] = {
 };
 
 /// Length of the UTF-8 character that starts with `lead`.
-fn char_len(lead: u8) -> usize {
+pub(crate) fn char_len(lead: u8) -> usize {
     usize::from(CHAR_LEN[usize::from(lead)])
 }
 
