@@ -366,24 +366,12 @@ impl Scanner {
         let n = norm.text();
 
         let mut hits = inner.dict.hits(n);
-        // Literals of one pattern may share a start (年度, 年度最): run it
-        // once there, if a match may start with one of them.
-        for group in hits
-            .anchors
-            .chunk_by(|a, b| a.0 == b.0 && a.1.start == b.1.start)
-        {
-            let (pattern, start) = (group[0].0, group[0].1.start);
-            if !group
-                .iter()
-                .any(|(_, literal)| inner.patterns.may_start_with(n, pattern, literal))
-            {
-                continue;
-            }
-            if let Some((rule, end)) = inner.patterns.find_at(n, pattern, start) {
-                hits.terms.push((rule, start..end));
-            }
-        }
         let terms = &mut hits.terms;
+        inner
+            .patterns
+            .find_anchored(n, &hits.anchors, |r, start, end| {
+                terms.push((r, start..end))
+            });
         inner
             .patterns
             .find_windowed(n, &hits.windows, |r, start, end| {

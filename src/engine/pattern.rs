@@ -521,7 +521,7 @@ pub(crate) struct Patterns {
 
 /// A pattern and the literals the dictionary pass must find for it.
 pub(crate) struct Anchors {
-    /// Index into the anchored patterns, for [`Patterns::find_at`], or into
+    /// Index into the anchored patterns, for [`Patterns::find_anchored`], or into
     /// the windowed ones, for [`Patterns::find_windowed`].
     pub(crate) pattern: u32,
     /// Whether the literals mark windows rather than starts.
@@ -650,10 +650,36 @@ impl Patterns {
         (patterns, anchors)
     }
 
+    /// Calls `found(rule, start, end)` for every match of an anchored
+    /// pattern at one of its literals. `hits` pairs an anchored pattern
+    /// with where one of its literals occurs, grouped by pattern, each
+    /// group in order of start.
+    pub(crate) fn find_anchored(
+        &self,
+        text: &str,
+        hits: &[(u32, Range<usize>)],
+        mut found: impl FnMut(u32, usize, usize),
+    ) {
+        // Literals of one pattern may share a start (年度, 年度最): run it
+        // once there, if a match may start with one of them.
+        for group in hits.chunk_by(|a, b| a.0 == b.0 && a.1.start == b.1.start) {
+            let (pattern, start) = (group[0].0, group[0].1.start);
+            if !group
+                .iter()
+                .any(|(_, literal)| self.may_start_with(text, pattern, literal))
+            {
+                continue;
+            }
+            if let Some((rule, end)) = self.find_at(text, pattern, start) {
+                found(rule, start, end);
+            }
+        }
+    }
+
     /// False when no match of anchored pattern `pattern` can start with the
     /// occurrence of its literal at `literal`: the character after it
     /// cannot follow it in a match.
-    pub(crate) fn may_start_with(&self, text: &str, pattern: u32, literal: &Range<usize>) -> bool {
+    fn may_start_with(&self, text: &str, pattern: u32, literal: &Range<usize>) -> bool {
         self.anchored
             .get(pattern as usize)
             .is_none_or(|search| search.may_match_through(text, literal))
@@ -661,7 +687,7 @@ impl Patterns {
 
     /// Runs anchored pattern `pattern` at byte `start` of `text`; returns its
     /// rule and the match end.
-    pub(crate) fn find_at(&self, text: &str, pattern: u32, start: usize) -> Option<(u32, usize)> {
+    fn find_at(&self, text: &str, pattern: u32, start: usize) -> Option<(u32, usize)> {
         let search = self.anchored.get(pattern as usize)?;
         let reach = search.to_end.stretch(text, start + search.reach.after);
         let end = floor_char_boundary(text, reach);
