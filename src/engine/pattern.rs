@@ -83,7 +83,7 @@ pub(crate) enum RulePattern {
         /// How far the pattern must see for its end assertions.
         to_end: TextEnd,
         /// Literals every match ends with, when rare enough to be worth
-        /// looking for before running the regex.
+        /// looking for before running a windowed pattern's regex.
         confirm: Option<Vec<String>>,
         /// What may stand beside each literal in a match.
         sides: Vec<(String, Neighbours)>,
@@ -108,7 +108,10 @@ impl RulePattern {
             .as_ref()
             .map_or(f64::INFINITY, |(l, _)| cost(&texts(l)) * WINDOW_COST_FACTOR);
         let longest = hir.as_ref().and_then(|h| h.properties().maximum_len());
-        // A second, rarer set of literals to look for before the regex runs.
+        // A second, rarer set of literals to look for before a window's
+        // regex runs. Not for anchored patterns: a regex run from an anchor
+        // stops as soon as no match can go on, long before a scan for a
+        // confirming literal would cross the pattern's reach.
         let confirm = |chosen: f64| {
             hir.as_ref()
                 .and_then(ending_literals)
@@ -128,7 +131,7 @@ impl RulePattern {
                     after: longest.unwrap_or(ANCHORED_REACH).clamp(1, ANCHORED_REACH),
                 },
                 to_end: ends_text(pattern),
-                confirm: confirm(anchored_cost),
+                confirm: None,
                 sides,
             });
         }
