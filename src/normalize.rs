@@ -110,7 +110,72 @@ struct Edit {
 pub(crate) struct Normalized<'a> {
     original: &'a str,
     text: std::borrow::Cow<'a, str>,
-    edits: Vec<Edit>,
+    edits: Edits,
+}
+
+/// log2 of the shadow bytes per block of [`Edits::blocks`].
+const BLOCK_LOG2: u32 = 9;
+
+/// The edits in shadow order, with where each block of the shadow text
+/// starts among them. A piece of text holds thousands of edits (every
+/// full-width comma is one), and by the time findings are mapped back their
+/// cache lines are cold: a lookup searches the few edits of one block
+/// instead of halving the whole list.
+#[derive(Debug, Default)]
+struct Edits {
+    list: Vec<Edit>,
+    /// `blocks[k]` is the index of the first edit at or after shadow byte
+    /// `k << BLOCK_LOG2`, up to the block past the end of the text.
+    blocks: Vec<u32>,
+}
+
+impl Edits {
+    /// `list` must be in shadow order, no edit reaching past the next's start.
+    fn new(list: Vec<Edit>, text_len: usize) -> Edits {
+        if list.is_empty() {
+            return Edits::default();
+        }
+        let mut i = 0;
+        let blocks = (0..(text_len >> BLOCK_LOG2) + 2)
+            .map(|k| {
+                while list
+                    .get(i)
+                    .is_some_and(|e| (e.norm as usize) < k << BLOCK_LOG2)
+                {
+                    i += 1;
+                }
+                i as u32
+            })
+            .collect();
+        Edits { list, blocks }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.list.is_empty()
+    }
+
+    /// Edits before the first returned index start before the block of
+    /// `pos`; edits from the second on start in a later block.
+    fn block_of(&self, pos: usize) -> (usize, usize) {
+        let k = pos >> BLOCK_LOG2;
+        let at = |k: usize| self.blocks.get(k).map_or(self.list.len(), |&i| i as usize);
+        (at(k), at(k + 1))
+    }
+
+    /// How many edits start at or before `pos`.
+    fn starting_by(&self, pos: usize) -> usize {
+        let (lo, hi) = self.block_of(pos);
+        lo + self.list[lo..hi].partition_point(|e| e.norm as usize <= pos)
+    }
+
+    /// How many edits end before `pos`. An edit that starts in an earlier
+    /// block ends before the next one starts, so only the last of those
+    /// may reach `pos`.
+    fn ending_before(&self, pos: usize) -> usize {
+        let (lo, hi) = self.block_of(pos);
+        let lo = lo.saturating_sub(1);
+        lo + self.list[lo..hi].partition_point(|e| (e.norm_end as usize) < pos)
+    }
 }
 
 /// Builds a shadow text by copying runs of the original and splicing in
@@ -171,15 +236,16 @@ impl<'a> Builder<'a> {
             return Normalized {
                 original: self.original,
                 text: std::borrow::Cow::Borrowed(self.original),
-                edits: Vec::new(),
+                edits: Edits::default(),
             };
         }
         self.text
             .push_str(self.original.get(self.copied..).unwrap_or_default());
+        let edits = Edits::new(self.edits, self.text.len());
         Normalized {
             original: self.original,
             text: std::borrow::Cow::Owned(self.text),
-            edits: self.edits,
+            edits,
         }
     }
 }
@@ -233,8 +299,8 @@ impl<'a> Normalized<'a> {
     /// Original byte offset where the shadow character starting at `pos`
     /// begins (the start of a whole replaced form when `pos` is inside one).
     fn orig_start(&self, pos: usize) -> usize {
-        let i = self.edits.partition_point(|e| e.norm as usize <= pos);
-        let Some(e) = i.checked_sub(1).map(|i| self.edits[i]) else {
+        let i = self.edits.starting_by(pos);
+        let Some(e) = i.checked_sub(1).map(|i| self.edits.list[i]) else {
             return pos;
         };
         if pos < e.norm_end as usize {
@@ -258,8 +324,8 @@ impl<'a> Normalized<'a> {
             .char_indices()
             .next_back()
             .map_or(start, |(i, _)| i);
-        let i = self.edits.partition_point(|e| e.norm as usize <= last);
-        let e = match i.checked_sub(1).map(|i| self.edits[i]) {
+        let i = self.edits.starting_by(last);
+        let e = match i.checked_sub(1).map(|i| self.edits.list[i]) {
             Some(e) if last < e.norm_end as usize => e.orig_end as usize,
             _ => {
                 let o = self.orig_start(last);
@@ -273,11 +339,9 @@ impl<'a> Normalized<'a> {
     /// `start..end`: replaced characters it covers and deletions strictly
     /// between its characters.
     pub(crate) fn kinds(&self, start: usize, end: usize) -> u8 {
-        let from = self
-            .edits
-            .partition_point(|e| (e.norm_end as usize) < start);
+        let from = self.edits.ending_before(start);
         let mut bits = 0;
-        for e in &self.edits[from..] {
+        for e in &self.edits.list[from..] {
             let (a, b) = (e.norm as usize, e.norm_end as usize);
             if a >= end {
                 break;
@@ -939,6 +1003,48 @@ pub fn shadow_map(original: &str) -> (String, Vec<std::ops::Range<usize>>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn block_lookups_agree_with_searching_the_whole_list() {
+        // Edits of every shape, some blocks crowded, some empty, one edit
+        // straddling a block boundary.
+        let spans = [
+            (1, 2),
+            (5, 8),
+            (8, 8),
+            (708, 708),
+            (710, 712),
+            (1022, 1026),
+            (1026, 1026),
+            (1030, 1031),
+            (2500, 2503),
+            (2503, 2503),
+        ];
+        let list: Vec<Edit> = spans
+            .iter()
+            .map(|&(norm, norm_end)| Edit {
+                norm,
+                norm_end,
+                orig: 0,
+                orig_end: 0,
+                kinds: 0,
+            })
+            .collect();
+        let text_len = 2600;
+        let edits = Edits::new(list.clone(), text_len);
+        for pos in 0..=text_len + 600 {
+            assert_eq!(
+                edits.starting_by(pos),
+                list.partition_point(|e| e.norm as usize <= pos),
+                "starting by {pos}"
+            );
+            assert_eq!(
+                edits.ending_before(pos),
+                list.partition_point(|e| (e.norm_end as usize) < pos),
+                "ending before {pos}"
+            );
+        }
+    }
 
     #[test]
     fn identity_when_nothing_to_fold() {
