@@ -13,7 +13,7 @@ use crate::finding::{count_units, sort_and_dedup, Finding, RuleTexts, Span};
 use crate::normalize::{normalize_term, Normalized, WordPairs};
 use crate::rule::{Boundary, Category, EvasionSeverity, Extend, Profile, Rule, Severity};
 use crate::ruleset::{selector_category, selector_matches, LoadedRule, RuleSet};
-use crate::segment::{run_around, tagged, tokens, Token};
+use crate::segment::{run_around, tokens, PlaceNames, Token};
 use aho_corasick::AhoCorasick;
 use regex::Regex;
 use std::ops::Range;
@@ -534,10 +534,12 @@ impl Scanner {
             && matches!(rule.category, Category::Absolute | Category::Price)
         {
             let clause = clause_around(n, claim.clone());
-            if may_be_about_a_place(n, &clause, &claim)
-                && is_about_a_place(n, &tagged(n, place_window(n, &clause, &claim)), &claim)
-            {
-                severity = Severity::Info;
+            if may_be_about_a_place(n, &clause, &claim) {
+                let window = place_window(n, &clause, &claim);
+                let mut places = PlaceNames::new(n, window.clone());
+                if is_about_a_place(n, &tokens(n, window), &claim, |t| places.is_place(t)) {
+                    severity = Severity::Info;
+                }
             }
         }
         if is_reported(n, &sentence, &claim) {

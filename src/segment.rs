@@ -65,3 +65,70 @@ pub(crate) fn tagged(text: &str, range: Range<usize>) -> Vec<Token> {
         })
         .collect()
 }
+
+/// Tells which tokens of a cut of `text[window]` jieba tags as place names,
+/// without tagging the whole window: jieba tags a token by its text alone
+/// (its dictionary entry, or a guess for a word it does not know), so one
+/// word is tagged on its own. Only when cutting the word alone splits it
+/// differently is the window tagged, once.
+pub(crate) struct PlaceNames<'a> {
+    text: &'a str,
+    window: Range<usize>,
+    tagged: Option<Vec<Token>>,
+}
+
+impl<'a> PlaceNames<'a> {
+    pub(crate) fn new(text: &'a str, window: Range<usize>) -> PlaceNames<'a> {
+        PlaceNames {
+            text,
+            window,
+            tagged: None,
+        }
+    }
+
+    /// Whether `token`, a token of the window's cut, is a place name.
+    pub(crate) fn is_place(&mut self, token: &Token) -> bool {
+        let word = &self.text[token.range.clone()];
+        if let [only] = jieba().tag(word, true).as_slice() {
+            return only.tag == "ns";
+        }
+        let (text, window) = (self.text, self.window.clone());
+        self.tagged
+            .get_or_insert_with(|| tagged(text, window))
+            .iter()
+            .any(|t| t.range == token.range && t.place)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_tagged_alone_are_tagged_as_in_their_window() {
+        let mut places_seen = 0;
+        for text in [
+            "丹阳是全国最大的眼镜基地",
+            "超越去年排名第一的广东和浙江",
+            "义乌小商品市场是全球最大的批发市场",
+            "景德镇瓷器，北京烤鸭，长白山人参最正宗",
+            "福利价只要九块九，张家口的朋友们冲",
+            "这款面霜是我们家卖得最好的一款",
+        ] {
+            let window = 0..text.len();
+            let whole = tagged(text, window.clone());
+            let mut places = PlaceNames::new(text, window.clone());
+            for (cut, tag) in tokens(text, window).iter().zip(&whole) {
+                assert_eq!(cut.range, tag.range, "{text}");
+                assert_eq!(
+                    places.is_place(cut),
+                    tag.place,
+                    "{text}: {:?}",
+                    &text[cut.range.clone()]
+                );
+                places_seen += usize::from(tag.place);
+            }
+        }
+        assert!(places_seen >= 3, "the texts name places jieba knows");
+    }
+}
