@@ -118,7 +118,9 @@ mod tests {
             let window = 0..text.len();
             let whole = tagged(text, window.clone());
             let mut places = PlaceNames::new(text, window.clone());
-            for (cut, tag) in tokens(text, window).iter().zip(&whole) {
+            let cut = tokens(text, window);
+            assert_eq!(cut.len(), whole.len(), "{text}: cut and tagged alike");
+            for (cut, tag) in cut.iter().zip(&whole) {
                 assert_eq!(cut.range, tag.range, "{text}");
                 assert_eq!(
                     places.is_place(cut),
