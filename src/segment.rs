@@ -21,6 +21,13 @@ pub(crate) fn jieba() -> &'static Jieba {
     JIEBA.get_or_init(Jieba::new)
 }
 
+/// Loads jieba's dictionary, and its part-of-speech model by tagging
+/// characters it has no word for: jieba unpacks that model on the first such
+/// tag, which would otherwise fall inside a scan.
+pub(crate) fn warm_up() {
+    let _ = jieba().tag("丄丅", true);
+}
+
 /// A token: byte range in the scanned text and, from [`tagged`], whether
 /// jieba tags it as a place name (`ns`).
 #[derive(Debug, Clone, PartialEq, Eq)]
