@@ -325,6 +325,15 @@ impl Scanner {
         self.inner.rules.iter().map(|r| &r.rule)
     }
 
+    /// The active rule with ID `id` and the texts its findings carry.
+    pub(crate) fn rule_with_texts(&self, id: &str) -> Option<(&Rule, &RuleTexts)> {
+        self.inner
+            .rules
+            .iter()
+            .find(|r| r.rule.id == id)
+            .map(|r| (&r.rule, &r.texts))
+    }
+
     /// Scans `text` and returns its findings, sorted by position. Never fails.
     pub fn scan(&self, text: &str) -> Vec<Finding> {
         self.scan_range(text, 0..text.len())

@@ -7,7 +7,7 @@
 //! Only a bounded tail of final text is kept (enough for the longest claim
 //! and its sentence), so memory stays flat over a stream of any length.
 
-use crate::finding::{Finding, RuleTexts, Span};
+use crate::finding::{Finding, Span};
 use crate::rule::{Category, Severity};
 use crate::scanner::{ceil_char_boundary, Scanner};
 use aho_corasick::AhoCorasick;
@@ -348,15 +348,11 @@ impl StreamScanner {
             session.last_draw_ms = Some(end_ms);
         }
         let Some(range) = tied else { return };
-        let Some(rule) = self
-            .scanner
-            .active_rules()
-            .find(|r| r.id == PRIZE_PURCHASE_RULE)
-        else {
+        let Some((rule, texts)) = self.scanner.rule_with_texts(PRIZE_PURCHASE_RULE) else {
             return;
         };
         let mut finding = Finding::of_rule(
-            &RuleTexts::of(rule),
+            texts,
             rule.severity,
             Span {
                 start: range.start,
