@@ -239,16 +239,18 @@ fn placed_around(hir: &Hir, depth: usize) -> Option<(Vec<Lit>, Reach)> {
         HirKind::Capture(cap) => placed_around(&cap.sub, depth + 1),
         HirKind::Alternation(subs) => {
             let mut all: Vec<Lit> = Vec::new();
+            let mut distinct = std::collections::BTreeSet::new();
             let mut reach = Reach {
                 before: 0,
                 after: 0,
             };
             for sub in subs {
                 let (literals, r) = placed_around(sub, depth + 1)?;
-                all.extend(literals);
-                if texts(&all).len() > MAX_REQUIRED {
+                distinct.extend(literals.iter().map(|l| l.text.clone()));
+                if distinct.len() > MAX_REQUIRED {
                     return None;
                 }
+                all.extend(literals);
                 reach.before = reach.before.max(r.before);
                 reach.after = reach.after.max(r.after);
             }
@@ -457,8 +459,9 @@ pub(crate) struct Search {
     reach: Reach,
     /// How far the pattern must see for its end assertions.
     to_end: TextEnd,
-    /// Literals one of which every match ends with: a slice without one
+    /// Literals one of which every match ends with: a window without one
     /// cannot match, and finding that out is cheaper than running the regex.
+    /// Windowed patterns only.
     confirm: Option<AhoCorasick>,
     /// What may stand beside each literal in a match (after it, for an
     /// anchored pattern); a literal not listed may have anything beside it.
@@ -504,7 +507,7 @@ impl Search {
                 .is_none_or(|n| n.allow(text, range))
     }
 
-    /// False when `slice` cannot hold a match.
+    /// False when the window `slice` cannot hold a match.
     fn may_match(&self, slice: &str) -> bool {
         self.confirm.as_ref().is_none_or(|ac| ac.is_match(slice))
     }
@@ -694,13 +697,9 @@ impl Patterns {
         let search = self.anchored.get(pattern as usize)?;
         let reach = search.to_end.stretch(text, start + search.reach.after);
         let end = floor_char_boundary(text, reach);
-        let slice = &text[start..end];
-        if !search.may_match(slice) {
-            return None;
-        }
         search
             .regex
-            .find(slice)
+            .find(&text[start..end])
             .filter(|m| !m.is_empty())
             .map(|m| (search.rule, start + m.end()))
     }
