@@ -421,10 +421,10 @@ pub(crate) struct CompiledVariant {
 
 const VARIANT_START: u8 = 1;
 const REPEATS: u8 = 2;
+const TRADITIONAL: u8 = 4;
 
 /// Words of the bitset over the Han characters `HAN_FIRST..HAN_END`.
 const LOOK_WORDS: usize = ((HAN_END - HAN_FIRST) as usize).div_ceil(64);
-const TRADITIONAL: u8 = 4;
 
 /// Separators allowed between the words of a Latin form.
 pub(crate) const LATIN_GAP: &str = r"[\s.\-_·•'/]{0,3}";
