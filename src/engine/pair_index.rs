@@ -11,23 +11,85 @@
 //! compared. Phrases of one character are looked up the same way by their
 //! character alone.
 
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
+use std::hash::Hasher;
 use std::ops::Range;
 
 /// log2 of the bits in each bitset: 2^16 bits (8 KiB) keep false hits to a
 /// few percent for a few thousand keys and stay in the first-level cache.
 const BITS_LOG2: u32 = 16;
 
-/// A bitset over the hash of a key; a fixed size, so indexing needs no check.
-#[derive(Debug, Clone)]
-struct Bits(Box<[u64; WORDS]>);
-
 const WORDS: usize = 1 << (BITS_LOG2 - 6);
 
-impl Default for Bits {
-    fn default() -> Bits {
-        Bits(Box::new([0; WORDS]))
+/// Keys and what each stands for, found through a bitset over their hash:
+/// a clear bit (nearly every lookup) answers at once, and a set bit's rank
+/// among the set bits points to the few keys that share it. Fixed sizes, so
+/// indexing needs no check.
+#[derive(Debug, Clone)]
+struct Table {
+    bits: Box<[u64; WORDS]>,
+    /// Set bits in the words before each word.
+    rank: Box<[u32; WORDS]>,
+    /// The keys of the `i`th set bit are `keys[starts[i]..starts[i + 1]]`.
+    starts: Vec<u32>,
+    keys: Vec<(Key, Range<u32>)>,
+}
+
+impl Default for Table {
+    fn default() -> Table {
+        Table {
+            bits: Box::new([0; WORDS]),
+            rank: Box::new([0; WORDS]),
+            starts: vec![0],
+            keys: Vec::new(),
+        }
+    }
+}
+
+impl Table {
+    /// A table of `entries`, each key once.
+    fn new(mut entries: Vec<(Key, Range<u32>)>) -> Table {
+        let mut table = Table::default();
+        entries.sort_by_key(|(k, _)| bit_of(*k));
+        for (k, _) in &entries {
+            let bit = bit_of(*k);
+            table.bits[bit / 64] |= 1 << (bit % 64);
+        }
+        let mut before = 0;
+        for (rank, word) in table.rank.iter_mut().zip(table.bits.iter()) {
+            *rank = before;
+            before += word.count_ones();
+        }
+        table.starts = Vec::with_capacity(before as usize + 1);
+        table.starts.push(0);
+        for group in entries.chunk_by(|a, b| bit_of(a.0) == bit_of(b.0)) {
+            let end = table.starts[table.starts.len() - 1] + group.len() as u32;
+            table.starts.push(end);
+        }
+        table.keys = entries;
+        table
+    }
+
+    /// Whether some key may be `k`: its bit is set.
+    #[inline(always)]
+    fn may_hold(&self, k: Key) -> bool {
+        let bit = bit_of(k);
+        self.bits[bit / 64] >> (bit % 64) & 1 == 1
+    }
+
+    /// What `k` stands for, if it is a key.
+    #[inline]
+    fn get(&self, k: Key) -> Option<&Range<u32>> {
+        let bit = bit_of(k);
+        let word = self.bits[bit / 64];
+        let below = word & ((1u64 << (bit % 64)) - 1);
+        let slot = (self.rank[bit / 64] + below.count_ones()) as usize;
+        let from = *self.starts.get(slot)? as usize;
+        let to = *self.starts.get(slot + 1)? as usize;
+        self.keys
+            .get(from..to)?
+            .iter()
+            .find(|(key, _)| *key == k)
+            .map(|(_, range)| range)
     }
 }
 
@@ -38,12 +100,10 @@ type Key = u64;
 /// Finds all phrases of a list, overlaps included.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct PairIndex {
-    /// Bits for keys of two characters, then for keys of one.
-    pair_bits: Bits,
-    single_bits: Bits,
-    /// Key → range of `entries`: the phrases that start with that key.
-    pairs: HashMap<Key, Range<u32>, BuildHasherDefault<KeyHasher>>,
-    singles: HashMap<Key, Range<u32>, BuildHasherDefault<KeyHasher>>,
+    /// Key → range of `entries`: the phrases that start with that key, for
+    /// keys of two characters, then of one.
+    pairs: Table,
+    singles: Table,
     /// The phrases of each key side by side, and the bytes after their key
     /// side by side in `tails`: a hit reads a line or two, not a pointer per
     /// phrase.
@@ -81,6 +141,8 @@ impl PairIndex {
             .collect();
         keyed.sort_unstable();
         let mut index = PairIndex::default();
+        let mut pairs = Vec::new();
+        let mut singles = Vec::new();
         for group in keyed.chunk_by(|a, b| (a.0, a.1) == (b.0, b.1)) {
             let (pair, k, _, _) = group[0];
             let start = index.entries.len() as u32;
@@ -96,15 +158,14 @@ impl PairIndex {
                 index.tails.extend_from_slice(tail);
             }
             let range = start..index.entries.len() as u32;
-            let (bits, map) = if pair {
-                (&mut index.pair_bits, &mut index.pairs)
+            if pair {
+                pairs.push((k, range));
             } else {
-                (&mut index.single_bits, &mut index.singles)
-            };
-            let bit = bit_of(k);
-            bits.0[bit / 64] |= 1 << (bit % 64);
-            map.insert(k, range);
+                singles.push((k, range));
+            }
         }
+        index.pairs = Table::new(pairs);
+        index.singles = Table::new(singles);
         index
     }
 
@@ -115,7 +176,7 @@ impl PairIndex {
             return;
         }
         let bytes = text.as_bytes();
-        let singles = !self.singles.is_empty();
+        let singles = !self.singles.keys.is_empty();
         let mut i = 0;
         // The length of the character at `i`, carried over from the step
         // before, which read it as the second character of its pair.
@@ -156,14 +217,14 @@ impl PairIndex {
         if second != 0 {
             let len = first + second;
             let k = word & mask(len);
-            if is_set(&self.pair_bits, k) {
-                self.compare(bytes, at, len, self.pairs.get(&k), found);
+            if self.pairs.may_hold(k) {
+                self.compare(bytes, at, len, self.pairs.get(k), found);
             }
         }
         if singles {
             let k = word & mask(first);
-            if is_set(&self.single_bits, k) {
-                self.compare(bytes, at, first, self.singles.get(&k), found);
+            if self.singles.may_hold(k) {
+                self.compare(bytes, at, first, self.singles.get(k), found);
             }
         }
     }
@@ -235,11 +296,6 @@ fn mask(len: usize) -> Key {
 
 fn bit_of(k: Key) -> usize {
     (k.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - BITS_LOG2)) as usize
-}
-
-fn is_set(bits: &Bits, k: Key) -> bool {
-    let bit = bit_of(k);
-    bits.0[bit / 64] >> (bit % 64) & 1 == 1
 }
 
 /// Keys are already spread by the multiply in [`bit_of`]; the map only needs
