@@ -238,14 +238,24 @@ impl ScannerBuilder {
                 rule: rule.clone(),
             });
         }
-        let (patterns, anchors) = Patterns::new(pattern_rules);
+        let (patterns, anchors, confirming) = Patterns::new(pattern_rules);
         for a in &anchors {
+            let place = if a.windowed {
+                Use::Window(a.pattern)
+            } else {
+                Use::Anchor(a.pattern)
+            };
             for lit in &a.literals {
-                let what = if a.windowed {
-                    Use::Window(a.pattern)
-                } else {
-                    Use::Anchor(a.pattern)
-                };
+                dict.add(lit, place);
+            }
+        }
+        for set in &confirming {
+            let what = if set.windowed {
+                Use::WindowConfirm(set.set)
+            } else {
+                Use::AnchorConfirm(set.set)
+            };
+            for lit in &set.literals {
                 dict.add(lit, what);
             }
         }
@@ -378,12 +388,12 @@ impl Scanner {
         let terms = &mut hits.terms;
         inner
             .patterns
-            .find_anchored(n, &hits.anchors, |r, start, end| {
+            .find_anchored(n, &hits.anchors, &hits.anchor_confirms, |r, start, end| {
                 terms.push((r, start..end))
             });
         inner
             .patterns
-            .find_windowed(n, &hits.windows, |r, start, end| {
+            .find_windowed(n, &hits.windows, &hits.window_confirms, |r, start, end| {
                 terms.push((r, start..end))
             });
         inner

@@ -21,6 +21,11 @@ pub(crate) enum Use {
     Anchor(u32),
     /// A literal one of which every match of windowed pattern `n` contains.
     Window(u32),
+    /// A literal one of which every match of anchored pattern `n` contains,
+    /// rarer than its anchors: a run goes ahead only with one in reach.
+    AnchorConfirm(u32),
+    /// The same for windowed pattern `n`.
+    WindowConfirm(u32),
 }
 
 /// Whom an exemption hit exempts.
@@ -41,11 +46,65 @@ pub(crate) struct Hits {
     pub(crate) exempts: Vec<(Scope, Range<usize>)>,
     /// Where an anchored pattern may match: pattern index and the literal
     /// its match would start with.
-    pub(crate) anchors: Vec<(u32, Range<usize>)>,
+    pub(crate) anchors: Grouped,
     /// Where a windowed pattern may match around: pattern index and literal.
-    pub(crate) windows: Vec<(u32, Range<usize>)>,
+    pub(crate) windows: Grouped,
+    /// Occurrences of the literals that confirm a run of an anchored or a
+    /// windowed pattern.
+    pub(crate) anchor_confirms: Grouped,
+    pub(crate) window_confirms: Grouped,
     /// Longest exemption phrase, in bytes: how far back a covering one can start.
     longest_exempt: usize,
+}
+
+/// Literal occurrences grouped by pattern, each group in order of start.
+#[derive(Debug, Default)]
+pub(crate) struct Grouped {
+    items: Vec<(u32, Range<usize>)>,
+    /// The group of pattern `p` is `items[starts[p]..starts[p + 1]]`.
+    starts: Vec<usize>,
+}
+
+impl Grouped {
+    /// Groups `items`, which come in order of start, by pattern: a counting
+    /// sort, since there are few patterns and many occurrences.
+    pub(crate) fn new(items: Vec<(u32, Range<usize>)>) -> Grouped {
+        let Some(last) = items.iter().map(|(p, _)| *p as usize).max() else {
+            return Grouped::default();
+        };
+        let mut starts = vec![0usize; last + 2];
+        for (p, _) in &items {
+            starts[*p as usize + 1] += 1;
+        }
+        for i in 1..starts.len() {
+            starts[i] += starts[i - 1];
+        }
+        let mut next = starts.clone();
+        let mut grouped = vec![(0, 0..0); items.len()];
+        for item in items {
+            let at = &mut next[item.0 as usize];
+            grouped[*at] = item;
+            *at += 1;
+        }
+        Grouped {
+            items: grouped,
+            starts,
+        }
+    }
+
+    /// Every occurrence, grouped by pattern.
+    pub(crate) fn all(&self) -> &[(u32, Range<usize>)] {
+        &self.items
+    }
+
+    /// The occurrences for `pattern`, in order of start.
+    pub(crate) fn of(&self, pattern: u32) -> &[(u32, Range<usize>)] {
+        let p = pattern as usize;
+        match (self.starts.get(p), self.starts.get(p + 1)) {
+            (Some(&a), Some(&b)) => &self.items[a..b],
+            _ => &[],
+        }
+    }
 }
 
 impl Hits {
@@ -148,6 +207,10 @@ impl Dict {
             longest_exempt: self.longest_exempt,
             ..Hits::default()
         };
+        let mut anchors = Vec::new();
+        let mut windows = Vec::new();
+        let mut anchor_confirms = Vec::new();
+        let mut window_confirms = Vec::new();
         self.index.find_all(text, |p, range| {
             let p = p as usize;
             let uses = &self.uses[self.starts[p] as usize..self.starts[p + 1] as usize];
@@ -161,40 +224,22 @@ impl Dict {
                     // Inside a number, only its first digit may start a match:
                     // 15折 is not 5折, and numbers are everywhere.
                     Use::Anchor(_) if inside_number(text, &range) => {}
-                    Use::Anchor(p) => hits.anchors.push((p, range.clone())),
-                    Use::Window(p) => hits.windows.push((p, range.clone())),
+                    Use::Anchor(p) => anchors.push((p, range.clone())),
+                    Use::Window(p) => windows.push((p, range.clone())),
+                    Use::AnchorConfirm(p) => anchor_confirms.push((p, range.clone())),
+                    Use::WindowConfirm(p) => window_confirms.push((p, range.clone())),
                 }
             }
         });
         // Hits come in order of start, which is all exemption lookups need.
         debug_assert!(hits.exempts.is_sorted_by_key(|(_, r)| r.start));
         // Pattern searches go pattern by pattern, each in order of start.
-        group_by_pattern(&mut hits.anchors);
-        group_by_pattern(&mut hits.windows);
+        hits.anchors = Grouped::new(anchors);
+        hits.windows = Grouped::new(windows);
+        hits.anchor_confirms = Grouped::new(anchor_confirms);
+        hits.window_confirms = Grouped::new(window_confirms);
         hits
     }
-}
-
-/// Reorders `items` by pattern, keeping their order within a pattern: a
-/// counting sort, since there are few patterns and many hits.
-fn group_by_pattern<T: Clone>(items: &mut Vec<(u32, T)>) {
-    let Some(last) = items.iter().map(|(p, _)| *p as usize).max() else {
-        return;
-    };
-    let mut next = vec![0usize; last + 2];
-    for (p, _) in items.iter() {
-        next[*p as usize + 1] += 1;
-    }
-    for i in 1..next.len() {
-        next[i] += next[i - 1];
-    }
-    let mut grouped = items.clone();
-    for item in items.iter() {
-        let at = &mut next[item.0 as usize];
-        grouped[*at] = item.clone();
-        *at += 1;
-    }
-    *items = grouped;
 }
 
 #[cfg(test)]
@@ -203,12 +248,20 @@ mod tests {
 
     #[test]
     fn grouping_by_pattern_keeps_the_order_within_each() {
-        let mut items = vec![(2, 0), (0, 1), (2, 2), (1, 3), (0, 4), (2, 5)];
-        group_by_pattern(&mut items);
-        assert_eq!(items, [(0, 1), (0, 4), (1, 3), (2, 0), (2, 2), (2, 5)]);
-        let mut none: Vec<(u32, usize)> = Vec::new();
-        group_by_pattern(&mut none);
-        assert!(none.is_empty());
+        let items = [(2, 0), (0, 1), (2, 2), (1, 3), (0, 4), (2, 5)];
+        let grouped = Grouped::new(items.iter().map(|&(p, s)| (p, s..s + 1)).collect());
+        let starts = |group: &[(u32, Range<usize>)]| -> Vec<(u32, usize)> {
+            group.iter().map(|(p, r)| (*p, r.start)).collect()
+        };
+        assert_eq!(
+            starts(grouped.all()),
+            [(0, 1), (0, 4), (1, 3), (2, 0), (2, 2), (2, 5)]
+        );
+        assert_eq!(starts(grouped.of(1)), [(1, 3)]);
+        assert_eq!(starts(grouped.of(2)), [(2, 0), (2, 2), (2, 5)]);
+        assert!(grouped.of(3).is_empty());
+        let none = Grouped::new(Vec::new());
+        assert!(none.all().is_empty() && none.of(0).is_empty());
     }
 
     #[test]
@@ -221,9 +274,19 @@ mod tests {
         dict.add("价", Use::Window(0));
         let hits = dict.build().hits("最低价，全网最低价");
         assert!(hits.exempts.is_sorted_by_key(|(_, r)| r.start));
-        let anchors: Vec<(u32, usize)> = hits.anchors.iter().map(|(p, r)| (*p, r.start)).collect();
+        let anchors: Vec<(u32, usize)> = hits
+            .anchors
+            .all()
+            .iter()
+            .map(|(p, r)| (*p, r.start))
+            .collect();
         assert_eq!(anchors, [(0, 0), (0, 18)]);
-        let windows: Vec<(u32, usize)> = hits.windows.iter().map(|(p, r)| (*p, r.start)).collect();
+        let windows: Vec<(u32, usize)> = hits
+            .windows
+            .all()
+            .iter()
+            .map(|(p, r)| (*p, r.start))
+            .collect();
         assert_eq!(windows, [(0, 6), (0, 24), (1, 0), (1, 18)]);
     }
 }

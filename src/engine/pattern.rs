@@ -10,8 +10,9 @@
 //! Which literals to use is a guess at how often they occur in speech: a
 //! digit or a single common character is everywhere, two characters rarely.
 
+use super::confirm::{self, Branch, Groups, Needs};
+use super::dict::Grouped;
 use super::pair_index::KeyHasher;
-use aho_corasick::{AhoCorasick, AhoCorasickKind};
 use regex::{Regex, RegexSet, RegexSetBuilder};
 use regex_syntax::hir::literal::{ExtractKind, Extractor, Seq};
 use regex_syntax::hir::{Class, Hir, HirKind, Look, LookSet};
@@ -23,7 +24,7 @@ use crate::ruleset::REGEX_SIZE_LIMIT;
 use crate::scanner::floor_char_boundary;
 
 /// More prefix literals than this and the dictionary is better off without them.
-const MAX_ANCHORS: usize = 256;
+pub(super) const MAX_ANCHORS: usize = 256;
 
 /// Anchor literals are cut to this many characters: shorter literals mean
 /// fewer of them, and three CJK characters are rare enough to anchor on.
@@ -51,7 +52,7 @@ const WINDOW_COST_FACTOR: f64 = 4.0;
 const GOOD_ENOUGH: f64 = 6.0;
 
 /// More literals than this in a required set and it is not worth it.
-const MAX_REQUIRED: usize = 512;
+pub(super) const MAX_REQUIRED: usize = 512;
 
 /// How far, in bytes, a match may start before a literal occurrence's start
 /// and end after its end.
@@ -82,9 +83,9 @@ pub(crate) enum RulePattern {
         reach: Reach,
         /// How far the pattern must see for its end assertions.
         to_end: TextEnd,
-        /// Literals every match ends with, when rare enough to be worth
-        /// looking for before running a windowed pattern's regex.
-        confirm: Option<Vec<String>>,
+        /// The branches of the pattern, each with the literals one of which
+        /// every match of it contains besides those that place it.
+        branches: Vec<Branch>,
         /// What may stand beside each literal in a match.
         sides: Vec<(String, Neighbours)>,
     },
@@ -108,14 +109,9 @@ impl RulePattern {
             .as_ref()
             .map_or(f64::INFINITY, |(l, _)| cost(&texts(l)) * WINDOW_COST_FACTOR);
         let longest = hir.as_ref().and_then(|h| h.properties().maximum_len());
-        // A second, rarer set of literals to look for before a window's
-        // regex runs. Not for anchored patterns: a regex run from an anchor
-        // stops as soon as no match can go on, long before a scan for a
-        // confirming literal would cross the pattern's reach.
-        let confirm = |chosen: f64| {
+        let branches = |placement| {
             hir.as_ref()
-                .and_then(ending_literals)
-                .filter(|l| cost(l) < chosen && chosen > GOOD_ENOUGH)
+                .map_or_else(Vec::new, |h| confirm::branches(h, placement))
         };
         if let Some(literals) = prefix.filter(|_| anchored_cost <= window_cost) {
             let regex = build(&format!(r"\A(?:{pattern})"))?;
@@ -125,13 +121,13 @@ impl RulePattern {
             return Ok(RulePattern::Placed {
                 placement: Placement::Anchored,
                 regex,
+                branches: branches(Placement::Anchored),
                 literals,
                 reach: Reach {
                     before: 0,
                     after: longest.unwrap_or(ANCHORED_REACH).clamp(1, ANCHORED_REACH),
                 },
                 to_end: ends_text(pattern),
-                confirm: None,
                 sides,
             });
         }
@@ -140,7 +136,7 @@ impl RulePattern {
             return Ok(RulePattern::Placed {
                 placement: Placement::Windowed,
                 regex: build(pattern)?,
-                confirm: confirm(cost(&literals)),
+                branches: branches(Placement::Windowed),
                 literals,
                 reach,
                 to_end: ends_text(pattern),
@@ -158,7 +154,7 @@ const COMMONEST: &str = "的一是不了人我在有他这中大来上个们到�
 
 /// How often, roughly, one of `literals` turns up: each literal weighs by
 /// its length, an ASCII character (a digit) most of all.
-fn cost(literals: &[String]) -> f64 {
+pub(super) fn cost(literals: &[String]) -> f64 {
     literals
         .iter()
         .map(|l| match l.chars().count() {
@@ -196,13 +192,13 @@ fn windowed_literals(hir: &Hir) -> Option<(Vec<Lit>, Reach)> {
 /// A literal one of which every match of a pattern contains, with what may
 /// stand beside it in such a match.
 #[derive(Debug, Clone)]
-struct Lit {
+pub(super) struct Lit {
     text: String,
     sides: Neighbours,
 }
 
 /// The distinct texts of `lits`, sorted.
-fn texts(lits: &[Lit]) -> Vec<String> {
+pub(super) fn texts(lits: &[Lit]) -> Vec<String> {
     let set: std::collections::BTreeSet<&str> = lits.iter().map(|l| l.text.as_str()).collect();
     set.into_iter().map(String::from).collect()
 }
@@ -222,7 +218,7 @@ fn unconstrained(literals: Vec<String>) -> Vec<Lit> {
 /// an alternation; for a sequence, any part's literals or the literals that
 /// start any tail of it, whichever occur least (the narrower window on a
 /// tie).
-fn placed_around(hir: &Hir, depth: usize) -> Option<(Vec<Lit>, Reach)> {
+pub(super) fn placed_around(hir: &Hir, depth: usize) -> Option<(Vec<Lit>, Reach)> {
     let around = |literals: Vec<Lit>, before: usize, after: usize| {
         let shortest = literals.iter().map(|l| l.text.len()).min().unwrap_or(0);
         let reach = Reach {
@@ -346,7 +342,7 @@ fn capped_len(hir: &Hir) -> usize {
 
 /// Literals one of which every match of `hir` contains, choosing the set
 /// that occurs least (see [`cost`]); `None` when there is no small such set.
-fn required_literals(hir: &Hir, depth: usize) -> Option<Vec<String>> {
+pub(super) fn required_literals(hir: &Hir, depth: usize) -> Option<Vec<String>> {
     // Rule patterns nest a few levels; a deeply nested one runs free.
     if depth > 32 {
         return None;
@@ -391,7 +387,7 @@ fn starts_literally(hir: &Hir) -> bool {
 /// The literals every match of `hir` starts with, cut to a few characters
 /// (any prefix of a prefix literal is one too), if there are at most `max`
 /// and none is empty.
-fn starting_literals(hir: &Hir, max: usize) -> Option<Vec<String>> {
+pub(super) fn starting_literals(hir: &Hir, max: usize) -> Option<Vec<String>> {
     // Generous limits: a list of sixteen verbs is a class to the extractor,
     // and past its total it keeps only each literal's first bytes (一 of
     // 一用就), which occur everywhere. Cutting to whole characters is ours.
@@ -400,7 +396,7 @@ fn starting_literals(hir: &Hir, max: usize) -> Option<Vec<String>> {
 
 /// The literals every match of `hir` ends with, cut to their last few
 /// characters, if there are few and none is empty.
-fn ending_literals(hir: &Hir) -> Option<Vec<String>> {
+pub(super) fn ending_literals(hir: &Hir) -> Option<Vec<String>> {
     extracted(hir, ExtractKind::Suffix, MAX_REQUIRED)
 }
 
@@ -459,10 +455,8 @@ pub(crate) struct Search {
     reach: Reach,
     /// How far the pattern must see for its end assertions.
     to_end: TextEnd,
-    /// Literals one of which every match ends with: a window without one
-    /// cannot match, and finding that out is cheaper than running the regex.
-    /// Windowed patterns only.
-    confirm: Option<AhoCorasick>,
+    /// What a run through each of its literals needs to find in reach.
+    needs: Needs,
     /// What may stand beside each literal in a match (after it, for an
     /// anchored pattern); a literal not listed may have anything beside it.
     sides: std::collections::HashMap<Box<str>, Neighbours, BuildHasherDefault<KeyHasher>>,
@@ -474,27 +468,47 @@ impl Search {
         regex: Regex,
         reach: Reach,
         to_end: TextEnd,
-        confirm: Option<Vec<String>>,
+        needs: Needs,
         sides: Vec<(String, Neighbours)>,
     ) -> Search {
-        let confirm = confirm.and_then(|l| {
-            AhoCorasick::builder()
-                .kind(Some(AhoCorasickKind::DFA))
-                .build(l)
-                .ok()
-        });
         Search {
             rule,
             regex,
             reach,
             to_end,
-            confirm,
+            needs,
             sides: sides
                 .into_iter()
                 .filter(|(_, n)| n.before.is_some() || n.after.is_some())
                 .map(|(l, n)| (l.into_boxed_str(), n))
                 .collect(),
         }
+    }
+
+    /// The window a windowed pattern is searched over around the literal
+    /// at `literal`: its reach either side (or as far as its end
+    /// assertions must see), widened to char boundaries and past an ASCII
+    /// word it would cut.
+    fn window(&self, text: &str, literal: &Range<usize>) -> Range<usize> {
+        let bytes = text.as_bytes();
+        let start = floor_char_boundary(text, literal.start.saturating_sub(self.reach.before));
+        let mut end = self
+            .to_end
+            .stretch(text, literal.end + self.reach.after)
+            .min(text.len());
+        while end < text.len()
+            && (!text.is_char_boundary(end) || bytes[end].is_ascii_alphanumeric())
+        {
+            end += 1;
+        }
+        start..end
+    }
+
+    /// Where a run of this anchored pattern from `start` stops: its reach,
+    /// or where its end assertions can be seen.
+    fn end_of_run(&self, text: &str, start: usize) -> usize {
+        let reach = self.to_end.stretch(text, start + self.reach.after);
+        floor_char_boundary(text, reach)
     }
 
     /// False when no match can run through the literal occurrence at
@@ -505,11 +519,6 @@ impl Search {
                 .sides
                 .get(&text[range.clone()])
                 .is_none_or(|n| n.allow(text, range))
-    }
-
-    /// False when the window `slice` cannot hold a match.
-    fn may_match(&self, slice: &str) -> bool {
-        self.confirm.as_ref().is_none_or(|ac| ac.is_match(slice))
     }
 }
 
@@ -532,6 +541,16 @@ pub(crate) struct Anchors {
     pub(crate) pattern: u32,
     /// Whether the literals mark windows rather than starts.
     pub(crate) windowed: bool,
+    pub(crate) literals: Vec<String>,
+}
+
+/// A set of literals that confirms runs of placed patterns, and the
+/// dictionary must find.
+pub(crate) struct Confirming {
+    /// Whether it confirms windowed patterns' runs rather than anchored ones'.
+    pub(crate) windowed: bool,
+    /// Its number among the sets of its placement.
+    pub(crate) set: u32,
     pub(crate) literals: Vec<String>,
 }
 
@@ -605,9 +624,11 @@ fn prefix_literals(pattern: &str) -> Option<Vec<String>> {
 impl Patterns {
     /// `rules` pairs a rule index with its compiled pattern. Returns the
     /// patterns and the literals to add to the dictionary.
-    pub(crate) fn new(rules: Vec<(u32, RulePattern)>) -> (Patterns, Vec<Anchors>) {
+    pub(crate) fn new(rules: Vec<(u32, RulePattern)>) -> (Patterns, Vec<Anchors>, Vec<Confirming>) {
         let mut patterns = Patterns::default();
         let mut anchors = Vec::new();
+        let mut anchor_sets = Groups::default();
+        let mut window_sets = Groups::default();
         for (rule, pattern) in rules {
             match pattern {
                 RulePattern::Placed {
@@ -616,14 +637,22 @@ impl Patterns {
                     literals,
                     reach,
                     to_end,
-                    confirm,
+                    branches,
                     sides,
                 } => {
                     // A literal that another literal finds adds nothing:
                     // 专柜价 starts with (or, in a window, contains) 专柜.
-                    let (list, implied): (_, fn(&str, &str) -> bool) = match placement {
-                        Placement::Anchored => (&mut patterns.anchored, |l, o| l.starts_with(o)),
-                        Placement::Windowed => (&mut patterns.windowed, |l, o| l.contains(o)),
+                    let (list, sets, implied): (_, _, fn(&str, &str) -> bool) = match placement {
+                        Placement::Anchored => {
+                            (&mut patterns.anchored, &mut anchor_sets, |l, o| {
+                                l.starts_with(o)
+                            })
+                        }
+                        Placement::Windowed => {
+                            (&mut patterns.windowed, &mut window_sets, |l, o| {
+                                l.contains(o)
+                            })
+                        }
                     };
                     let kept = fewest(literals, implied);
                     let sides = match placement {
@@ -635,13 +664,13 @@ impl Patterns {
                             .filter(|(l, _)| kept.contains(l))
                             .collect(),
                     };
+                    let needs = Needs::new(&kept, &branches, placement, sets);
+                    list.push(Search::new(rule, regex, reach, to_end, needs, sides));
                     anchors.push(Anchors {
-                        pattern: list.len() as u32,
+                        pattern: list.len() as u32 - 1,
                         windowed: placement == Placement::Windowed,
                         literals: kept,
                     });
-                    let confirm = confirm.map(|l| fewest(l, |l, o| l.ends_with(o)));
-                    list.push(Search::new(rule, regex, reach, to_end, confirm, sides));
                 }
                 RulePattern::Free(regex) => patterns.free.push((rule, regex)),
             }
@@ -653,7 +682,26 @@ impl Patterns {
                 .build()
                 .ok();
         }
-        (patterns, anchors)
+        let confirming = [(false, anchor_sets), (true, window_sets)]
+            .into_iter()
+            .flat_map(|(windowed, sets)| {
+                sets.new.into_iter().map(move |(set, literals)| Confirming {
+                    windowed,
+                    set,
+                    literals,
+                })
+            })
+            .collect();
+        (patterns, anchors, confirming)
+    }
+
+    /// The same patterns, every run going ahead without confirming.
+    #[cfg(test)]
+    pub(crate) fn without_confirming(mut self) -> Patterns {
+        for search in self.anchored.iter_mut().chain(self.windowed.iter_mut()) {
+            search.needs = Needs::default();
+        }
+        self
     }
 
     /// Calls `found(rule, start, end)` for every match of an anchored
@@ -663,21 +711,32 @@ impl Patterns {
     pub(crate) fn find_anchored(
         &self,
         text: &str,
-        hits: &[(u32, Range<usize>)],
+        hits: &Grouped,
+        confirms: &Grouped,
         mut found: impl FnMut(u32, usize, usize),
     ) {
-        // Literals of one pattern may share a start (年度, 年度最): run it
-        // once there, if a match may start with one of them.
-        for group in hits.chunk_by(|a, b| a.0 == b.0 && a.1.start == b.1.start) {
-            let (pattern, start) = (group[0].0, group[0].1.start);
-            if !group
-                .iter()
-                .any(|(_, literal)| self.may_start_with(text, pattern, literal))
-            {
+        for group in hits.all().chunk_by(|a, b| a.0 == b.0) {
+            let Some(search) = self.anchored.get(group[0].0 as usize) else {
                 continue;
-            }
-            if let Some((rule, end)) = self.find_at(text, pattern, start) {
-                found(rule, start, end);
+            };
+            // Literals of one pattern may share a start (年度, 年度最): run it
+            // once there, if a match may start with one of them.
+            for run in group.chunk_by(|a, b| a.1.start == b.1.start) {
+                let start = run[0].1.start;
+                let end = search.end_of_run(text, start);
+                if !run.iter().any(|(_, literal)| {
+                    search.may_match_through(text, literal)
+                        && search.needs.met(text, literal, &(start..end), confirms)
+                }) {
+                    continue;
+                }
+                if let Some(m) = search
+                    .regex
+                    .find(&text[start..end])
+                    .filter(|m| !m.is_empty())
+                {
+                    found(search.rule, start, start + m.end());
+                }
             }
         }
     }
@@ -685,6 +744,7 @@ impl Patterns {
     /// False when no match of anchored pattern `pattern` can start with the
     /// occurrence of its literal at `literal`: the character after it
     /// cannot follow it in a match.
+    #[cfg(test)]
     fn may_start_with(&self, text: &str, pattern: u32, literal: &Range<usize>) -> bool {
         self.anchored
             .get(pattern as usize)
@@ -693,10 +753,10 @@ impl Patterns {
 
     /// Runs anchored pattern `pattern` at byte `start` of `text`; returns its
     /// rule and the match end.
+    #[cfg(test)]
     fn find_at(&self, text: &str, pattern: u32, start: usize) -> Option<(u32, usize)> {
         let search = self.anchored.get(pattern as usize)?;
-        let reach = search.to_end.stretch(text, start + search.reach.after);
-        let end = floor_char_boundary(text, reach);
+        let end = search.end_of_run(text, start);
         search
             .regex
             .find(&text[start..end])
@@ -710,20 +770,20 @@ impl Patterns {
     pub(crate) fn find_windowed(
         &self,
         text: &str,
-        hits: &[(u32, Range<usize>)],
+        hits: &Grouped,
+        confirms: &Grouped,
         mut found: impl FnMut(u32, usize, usize),
     ) {
-        for group in hits.chunk_by(|a, b| a.0 == b.0) {
+        for group in hits.all().chunk_by(|a, b| a.0 == b.0) {
             let Some(search) = self.windowed.get(group[0].0 as usize) else {
                 continue;
             };
             let mut windows = group
                 .iter()
                 .filter(|(_, r)| search.may_match_through(text, r))
-                .map(|(_, r)| {
-                    r.start.saturating_sub(search.reach.before)
-                        ..search.to_end.stretch(text, r.end + search.reach.after)
-                });
+                .map(|(_, r)| (r, search.window(text, r)))
+                .filter(|(r, w)| search.needs.met(text, r, w, confirms))
+                .map(|(_, w)| w);
             // Overlapping windows of one pattern merge, so no match is seen twice.
             let Some(mut current) = windows.next() else {
                 continue;
@@ -792,7 +852,7 @@ fn after_anchors(pattern: &str, literals: &[String]) -> Vec<(String, Neighbours)
 
 /// Drops each literal that `implied(literal, other)` says another literal
 /// already finds (专柜价 starts with 专柜): fewer dictionary hits, same windows.
-fn fewest(literals: Vec<String>, implied: impl Fn(&str, &str) -> bool) -> Vec<String> {
+pub(super) fn fewest(literals: Vec<String>, implied: impl Fn(&str, &str) -> bool) -> Vec<String> {
     literals
         .iter()
         .filter(|l| {
@@ -804,24 +864,14 @@ fn fewest(literals: Vec<String>, implied: impl Fn(&str, &str) -> bool) -> Vec<St
         .collect()
 }
 
-/// Runs `re` over `window` of `text`, widened to char boundaries and past an
-/// ASCII word it would cut; assertions (`^`, `\b`) still see the text before it.
+/// Runs the regex of `search` over `window` of `text` (see
+/// [`Search::window`]); assertions (`^`, `\b`) still see the text before it.
 fn search_window(
     text: &str,
     search: &Search,
-    window: Range<usize>,
+    Range { start, end }: Range<usize>,
     mut found: impl FnMut(usize, usize),
 ) {
-    let bytes = text.as_bytes();
-    let start = floor_char_boundary(text, window.start);
-    let mut end = window.end.min(text.len());
-    while end < text.len() && (!text.is_char_boundary(end) || bytes[end].is_ascii_alphanumeric()) {
-        end += 1;
-    }
-    if !search.may_match(&text[start..end]) {
-        return;
-    }
-
     let re = &search.regex;
     let haystack = &text[..end];
     let mut at = start;
@@ -881,7 +931,7 @@ mod tests {
             panic!("not anchored: {p:?}");
         };
         assert_eq!(*to_end, TextEnd::Text);
-        let (patterns, _) = Patterns::new(vec![(7, p)]);
+        let (patterns, _, _) = Patterns::new(vec![(7, p)]);
         let text = format!("大家都在抢{}", "x".repeat(600));
         assert_eq!(
             patterns.find_at(&text, 0, 6),
@@ -905,15 +955,23 @@ mod tests {
         assert_eq!(TextEnd::Unasserted.stretch(text, 3), 3);
         // The anchored search sees the line end, not the end of its slice.
         let p = RulePattern::compile("最后一单(?:了|(?m:$))").unwrap();
-        let (patterns, _) = Patterns::new(vec![(2, p)]);
+        let (patterns, _, _) = Patterns::new(vec![(2, p)]);
         assert_eq!(patterns.find_at(text, 0, 0), Some((2, "最后一单".len())));
         let long = format!("最后一单{}", "还".repeat(300));
         assert_eq!(patterns.find_at(&long, 0, 0), None);
     }
 
+    /// A pattern compiled as the only one of its rule, with the literals
+    /// that place it and those that confirm its runs.
+    struct Placed {
+        literals: Vec<String>,
+        patterns: Patterns,
+        confirming: Vec<Confirming>,
+    }
+
     /// `pattern`, which must compile to `placement`, as the only pattern
-    /// (of rule `rule`), and its literals.
-    fn placed(pattern: &str, placement: Placement, rule: u32) -> (Vec<String>, Patterns) {
+    /// (of rule `rule`).
+    fn placed(pattern: &str, placement: Placement, rule: u32) -> Placed {
         let p = RulePattern::compile(pattern).unwrap();
         let literals = match &p {
             RulePattern::Placed {
@@ -923,26 +981,52 @@ mod tests {
             } if *got == placement => literals.clone(),
             _ => panic!("not {placement:?}: {p:?}"),
         };
-        (literals, Patterns::new(vec![(rule, p)]).0)
+        let (patterns, _, confirming) = Patterns::new(vec![(rule, p)]);
+        Placed {
+            literals,
+            patterns,
+            confirming,
+        }
     }
 
-    fn windowed(pattern: &str) -> (Vec<String>, Patterns) {
+    fn windowed(pattern: &str) -> Placed {
         placed(pattern, Placement::Windowed, 3)
     }
 
-    /// Runs windowed pattern 0 around every occurrence of its literals.
-    fn search(patterns: &Patterns, literals: &[String], text: &str) -> Vec<(u32, usize, usize)> {
+    /// Every occurrence in `text` of each of `literals`, under `key`.
+    fn occurrences<'l>(
+        text: &str,
+        literals: impl IntoIterator<Item = (u32, &'l String)>,
+    ) -> Grouped {
         let mut hits: Vec<(u32, Range<usize>)> = literals
-            .iter()
-            .flat_map(|l| {
+            .into_iter()
+            .flat_map(|(key, l)| {
                 text.match_indices(l.as_str())
-                    .map(|(i, m)| (0, i..i + m.len()))
+                    .map(move |(i, m)| (key, i..i + m.len()))
             })
             .collect();
-        hits.sort_by_key(|(p, r)| (*p, r.start, r.end));
+        hits.sort_by_key(|(_, r)| (r.start, r.end));
+        Grouped::new(hits)
+    }
+
+    /// Runs windowed pattern 0 of `placed` (or `patterns` in its place)
+    /// around every occurrence of its literals, as the scanner does.
+    fn search_with(placed: &Placed, patterns: &Patterns, text: &str) -> Vec<(u32, usize, usize)> {
+        let hits = occurrences(text, placed.literals.iter().map(|l| (0, l)));
+        let confirms = occurrences(
+            text,
+            placed
+                .confirming
+                .iter()
+                .flat_map(|c| c.literals.iter().map(move |l| (c.set, l))),
+        );
         let mut found = Vec::new();
-        patterns.find_windowed(text, &hits, |r, s, e| found.push((r, s, e)));
+        patterns.find_windowed(text, &hits, &confirms, |r, s, e| found.push((r, s, e)));
         found
+    }
+
+    fn search(placed: &Placed, text: &str) -> Vec<(u32, usize, usize)> {
+        search_with(placed, &placed.patterns, text)
     }
 
     /// A claim of users in numbers: a number before 万 or 千, a word for
@@ -951,8 +1035,8 @@ mod tests {
 
     #[test]
     fn literals_with_nothing_fitting_beside_them_are_not_searched_around() {
-        let (_, patterns) = windowed(USERS);
-        let search = &patterns.windowed[0];
+        let placed = windowed(USERS);
+        let search = &placed.patterns.windowed[0];
         let at = |text: &str, lit: &str| {
             let i = text.find(lit).unwrap();
             search.may_match_through(text, &(i..i + lit.len()))
@@ -983,22 +1067,23 @@ mod tests {
             )
         ) {
             let text: String = words.concat();
-            let (literals, patterns) = windowed(USERS);
-            let mut unfiltered = patterns.clone();
+            let placed = windowed(USERS);
+            let mut unfiltered = placed.patterns.clone();
             unfiltered.windowed[0].sides.clear();
+            unfiltered.windowed[0].needs = Needs::default();
             proptest::prop_assert_eq!(
-                search(&patterns, &literals, &text),
-                search(&unfiltered, &literals, &text)
+                search(&placed, &text),
+                search_with(&placed, &unfiltered, &text)
             );
         }
     }
 
     #[test]
     fn patterns_starting_with_any_number_are_searched_around_a_rarer_word() {
-        let (literals, patterns) = windowed(r"[0-9]+(?:块|元)?的?(?:原价|划线价)");
-        assert_eq!(literals, ["划线价", "原价"]);
+        let placed = windowed(r"[0-9]+(?:块|元)?的?(?:原价|划线价)");
+        assert_eq!(placed.literals, ["划线价", "原价"]);
         let text = "今天给到199元的原价，还有一个99块划线价";
-        let found = search(&patterns, &literals, text);
+        let found = search(&placed, text);
         let matched: Vec<&str> = found.iter().map(|&(_, s, e)| &text[s..e]).collect();
         assert_eq!(matched, ["199元的原价", "99块划线价"]);
         assert!(found.iter().all(|&(rule, _, _)| rule == 3));
@@ -1050,15 +1135,15 @@ mod tests {
     #[test]
     fn the_commonest_characters_are_not_chosen_to_place_a_search() {
         assert!(cost(&["人".to_string()]) > cost(&["万".to_string(), "千".to_string()]));
-        let (literals, _) = windowed(r"[0-9]+(?:万|千)[^,]{0,2}(?:人|用户)[^,]{0,2}");
-        assert_eq!(literals, ["万", "千"]);
+        let placed = windowed(r"[0-9]+(?:万|千)[^,]{0,2}(?:人|用户)[^,]{0,2}");
+        assert_eq!(placed.literals, ["万", "千"]);
     }
 
     #[test]
     fn nearby_literals_share_one_window_and_report_a_match_once() {
-        let (literals, patterns) = windowed(r"[0-9]+(?:万|千)人(?:在用|好评)");
+        let placed = windowed(r"[0-9]+(?:万|千)人(?:在用|好评)");
         let text = "10万人在用，人人都说好";
-        let found = search(&patterns, &literals, text);
+        let found = search(&placed, text);
         assert_eq!(found.len(), 1, "{found:?}");
         assert_eq!(&text[found[0].1..found[0].2], "10万人在用");
     }
@@ -1066,14 +1151,14 @@ mod tests {
     #[test]
     fn windowed_assertions_see_the_text_before_the_window() {
         // `^` must not match where a window happens to start.
-        let (literals, patterns) = windowed(r"(?:^|[^0-9])[0-9]%好评率");
+        let placed = windowed(r"(?:^|[^0-9])[0-9]%好评率");
         let text = format!("{}199%好评率", "好".repeat(200));
-        assert!(search(&patterns, &literals, &text).is_empty());
-        let found = search(&patterns, &literals, "9%好评率");
+        assert!(search(&placed, &text).is_empty());
+        let found = search(&placed, "9%好评率");
         assert_eq!(found, [(3, 0, "9%好评率".len())]);
     }
 
-    fn anchored(pattern: &str) -> (Vec<String>, Patterns) {
+    fn anchored(pattern: &str) -> Placed {
         placed(pattern, Placement::Anchored, 5)
     }
 
@@ -1082,7 +1167,7 @@ mod tests {
 
     #[test]
     fn anchors_followed_by_what_no_match_has_there_are_not_run() {
-        let (_, patterns) = anchored(CHEAPER);
+        let patterns = anchored(CHEAPER).patterns;
         let starts = |text: &str, lit: &str| {
             let i = text.find(lit).unwrap();
             patterns.may_start_with(text, 0, &(i..i + lit.len()))
@@ -1099,7 +1184,9 @@ mod tests {
 
     #[test]
     fn literals_that_may_end_a_match_may_be_followed_by_anything() {
-        let (literals, patterns) = anchored("(?:全网|全平台)(?:最低价)?");
+        let Placed {
+            literals, patterns, ..
+        } = anchored("(?:全网|全平台)(?:最低价)?");
         assert!(literals.contains(&"全网".to_string()), "{literals:?}");
         assert!(patterns.may_start_with("全网，", 0, &(0.."全网".len())));
         assert!(patterns.may_start_with("全网", 0, &(0.."全网".len())));
@@ -1118,7 +1205,7 @@ mod tests {
             )
         ) {
             let text: String = words.concat();
-            let (literals, patterns) = anchored(CHEAPER);
+            let Placed { literals, patterns, .. } = anchored(CHEAPER);
             for lit in &literals {
                 for (i, _) in text.match_indices(lit.as_str()) {
                     if !patterns.may_start_with(&text, 0, &(i..i + lit.len())) {
