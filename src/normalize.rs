@@ -193,7 +193,8 @@ impl<'a> Builder<'a> {
         Builder {
             original,
             text: String::with_capacity(original.len()),
-            edits: Vec::new(),
+            // About one edit in fifty bytes (every full-width comma is one).
+            edits: Vec::with_capacity(original.len() / 48),
             copied: 0,
         }
     }

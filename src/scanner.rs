@@ -353,7 +353,7 @@ impl Scanner {
     /// of `text` is context. Spans are offsets into `text`. For callers that
     /// feed a long input through a bounded buffer.
     pub(crate) fn scan_range(&self, text: &str, keep: Range<usize>) -> Vec<Finding> {
-        let mut findings = Vec::new();
+        let mut findings = Vec::with_capacity(keep.len() / 2048);
         let mut offset = ceil_char_boundary(text, keep.start);
         let stop = ceil_char_boundary(text, keep.end);
         while offset < stop {

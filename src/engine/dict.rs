@@ -203,14 +203,19 @@ impl DictBuilder {
 impl Dict {
     /// Every occurrence of every phrase, overlaps included, sorted by use.
     pub(crate) fn hits(&self, text: &str) -> Hits {
+        // Sized for what a megabyte of speech holds, so the lists seldom
+        // grow by copying.
+        let room = |per: usize| text.len() / per;
         let mut hits = Hits {
+            terms: Vec::with_capacity(room(512)),
+            exempts: Vec::with_capacity(room(512)),
             longest_exempt: self.longest_exempt,
             ..Hits::default()
         };
-        let mut anchors = Vec::new();
-        let mut windows = Vec::new();
-        let mut anchor_confirms = Vec::new();
-        let mut window_confirms = Vec::new();
+        let mut anchors = Vec::with_capacity(room(128));
+        let mut windows = Vec::with_capacity(room(256));
+        let mut anchor_confirms = Vec::with_capacity(room(512));
+        let mut window_confirms = Vec::with_capacity(room(512));
         self.index.find_all(text, |p, range| {
             let p = p as usize;
             let uses = &self.uses[self.starts[p] as usize..self.starts[p + 1] as usize];
