@@ -93,8 +93,18 @@ impl Grouped {
     }
 
     /// Every occurrence, grouped by pattern.
+    #[cfg(test)]
     pub(crate) fn all(&self) -> &[(u32, Range<usize>)] {
         &self.items
+    }
+
+    /// Each pattern that has occurrences, with them.
+    pub(crate) fn groups(&self) -> impl Iterator<Item = (u32, &[(u32, Range<usize>)])> {
+        self.starts
+            .windows(2)
+            .enumerate()
+            .filter(|(_, w)| w[0] < w[1])
+            .map(|(p, w)| (p as u32, &self.items[w[0]..w[1]]))
     }
 
     /// The occurrences for `pattern`, in order of start.
@@ -267,6 +277,12 @@ mod tests {
         assert!(grouped.of(3).is_empty());
         let none = Grouped::new(Vec::new());
         assert!(none.all().is_empty() && none.of(0).is_empty());
+        assert_eq!(none.groups().count(), 0);
+        // Patterns without occurrences make no group.
+        let sparse = Grouped::new(vec![(3, 0..1), (1, 2..3), (3, 4..5)]);
+        let groups: Vec<(u32, Vec<(u32, usize)>)> =
+            sparse.groups().map(|(p, g)| (p, starts(g))).collect();
+        assert_eq!(groups, [(1, vec![(1, 2)]), (3, vec![(3, 0), (3, 4)])]);
     }
 
     #[test]

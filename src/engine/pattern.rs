@@ -715,8 +715,8 @@ impl Patterns {
         confirms: &Grouped,
         mut found: impl FnMut(u32, usize, usize),
     ) {
-        for group in hits.all().chunk_by(|a, b| a.0 == b.0) {
-            let Some(search) = self.anchored.get(group[0].0 as usize) else {
+        for (pattern, group) in hits.groups() {
+            let Some(search) = self.anchored.get(pattern as usize) else {
                 continue;
             };
             // Literals of one pattern may share a start (年度, 年度最): run it
@@ -766,7 +766,8 @@ impl Patterns {
 
     /// Calls `found(rule, start, end)` for every match of a windowed pattern
     /// near one of its literals. `hits` pairs a windowed pattern with where
-    /// one of its literals occurs, sorted.
+    /// one of its literals occurs, grouped by pattern, each group in order
+    /// of start.
     pub(crate) fn find_windowed(
         &self,
         text: &str,
@@ -774,8 +775,8 @@ impl Patterns {
         confirms: &Grouped,
         mut found: impl FnMut(u32, usize, usize),
     ) {
-        for group in hits.all().chunk_by(|a, b| a.0 == b.0) {
-            let Some(search) = self.windowed.get(group[0].0 as usize) else {
+        for (pattern, group) in hits.groups() {
+            let Some(search) = self.windowed.get(pattern as usize) else {
                 continue;
             };
             let mut windows = group
