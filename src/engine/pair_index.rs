@@ -298,9 +298,10 @@ fn bit_of(k: Key) -> usize {
     (k.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - BITS_LOG2)) as usize
 }
 
-/// Keys are already spread by the multiply in [`bit_of`]; the map only needs
-/// the same cheap mix, not a DoS-resistant hash. Also hashes the few bytes
-/// of a pattern literal, chosen by a rule's author, not by the text.
+/// The same cheap mix as [`bit_of`], for maps keyed by the few bytes of a
+/// pattern's literal (what may stand beside it, what its runs need): their
+/// keys are chosen by a rule's author, not by the text, so they need no
+/// DoS-resistant hash.
 #[derive(Default)]
 pub(crate) struct KeyHasher(u64);
 
@@ -313,10 +314,6 @@ impl Hasher for KeyHasher {
         for &b in bytes {
             self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
         }
-    }
-
-    fn write_u64(&mut self, k: u64) {
-        self.0 = k.wrapping_mul(0x9E37_79B9_7F4A_7C15);
     }
 }
 
