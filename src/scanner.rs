@@ -238,25 +238,10 @@ impl ScannerBuilder {
                 rule: rule.clone(),
             });
         }
-        let (patterns, anchors, confirming) = Patterns::new(pattern_rules);
-        for a in &anchors {
-            let place = if a.windowed {
-                Use::Window(a.pattern)
-            } else {
-                Use::Anchor(a.pattern)
-            };
-            for lit in &a.literals {
-                dict.add(lit, place);
-            }
-        }
-        for set in &confirming {
-            let what = if set.windowed {
-                Use::WindowConfirm(set.set)
-            } else {
-                Use::AnchorConfirm(set.set)
-            };
-            for lit in &set.literals {
-                dict.add(lit, what);
+        let (patterns, lookups) = Patterns::new(pattern_rules);
+        for (what, literals) in &lookups {
+            for lit in literals {
+                dict.add(lit, *what);
             }
         }
         let allow_phrases: Vec<String> = self.allow.iter().map(|p| normalize_term(p)).collect();

@@ -196,6 +196,7 @@ fn any_inside(hits: &[(u32, Range<usize>)], span: &Range<usize>) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::dict::Use;
     use crate::engine::pattern::{Patterns, RulePattern};
 
     /// Two branches: a formula claim that starts with a word for babies
@@ -266,16 +267,19 @@ mod tests {
     /// of its `literals`, with or without confirming.
     fn anchored_matches(pattern: &str, text: &str, confirm: bool) -> Vec<(u32, usize, usize)> {
         let compiled = RulePattern::compile(pattern).unwrap();
-        let (mut patterns, anchors, confirming) = Patterns::new(vec![(0, compiled)]);
-        assert!(!anchors[0].windowed);
+        let (mut patterns, lookups) = Patterns::new(vec![(0, compiled)]);
         if !confirm {
             patterns = patterns.without_confirming();
         }
-        let literals = vec![(0, anchors[0].literals.clone())];
-        let sets: Vec<(u32, Vec<String>)> = confirming
-            .into_iter()
-            .map(|c| (c.set, c.literals))
-            .collect();
+        let mut literals = Vec::new();
+        let mut sets = Vec::new();
+        for (what, list) in lookups {
+            match what {
+                Use::Anchor(p) => literals.push((p, list)),
+                Use::AnchorConfirm(set) => sets.push((set, list)),
+                other => panic!("{pattern} is not anchored: {other:?}"),
+            }
+        }
         let mut found = Vec::new();
         patterns.find_anchored(
             text,

@@ -295,19 +295,10 @@ mod tests {
         dict.add("价", Use::Window(0));
         let hits = dict.build().hits("最低价，全网最低价");
         assert!(hits.exempts.is_sorted_by_key(|(_, r)| r.start));
-        let anchors: Vec<(u32, usize)> = hits
-            .anchors
-            .all()
-            .iter()
-            .map(|(p, r)| (*p, r.start))
-            .collect();
-        assert_eq!(anchors, [(0, 0), (0, 18)]);
-        let windows: Vec<(u32, usize)> = hits
-            .windows
-            .all()
-            .iter()
-            .map(|(p, r)| (*p, r.start))
-            .collect();
-        assert_eq!(windows, [(0, 6), (0, 24), (1, 0), (1, 18)]);
+        let starts = |grouped: &Grouped| -> Vec<(u32, usize)> {
+            grouped.all().iter().map(|(p, r)| (*p, r.start)).collect()
+        };
+        assert_eq!(starts(&hits.anchors), [(0, 0), (0, 18)]);
+        assert_eq!(starts(&hits.windows), [(0, 6), (0, 24), (1, 0), (1, 18)]);
     }
 }

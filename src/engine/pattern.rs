@@ -11,7 +11,7 @@
 //! digit or a single common character is everywhere, two characters rarely.
 
 use super::confirm::{self, Branch, Groups, Needs};
-use super::dict::Grouped;
+use super::dict::{Grouped, Use};
 use super::pair_index::KeyHasher;
 use regex::{Regex, RegexSet, RegexSetBuilder};
 use regex_syntax::hir::literal::{ExtractKind, Extractor, Seq};
@@ -504,6 +504,15 @@ impl Search {
         start..end
     }
 
+    /// Runs this anchored pattern over `span`; where its match ends.
+    fn run(&self, text: &str, span: Range<usize>) -> Option<usize> {
+        let start = span.start;
+        self.regex
+            .find(&text[span])
+            .filter(|m| !m.is_empty())
+            .map(|m| start + m.end())
+    }
+
     /// Where a run of this anchored pattern from `start` stops: its reach,
     /// or where its end assertions can be seen.
     fn end_of_run(&self, text: &str, start: usize) -> usize {
@@ -534,25 +543,12 @@ pub(crate) struct Patterns {
     free: Vec<(u32, Regex)>,
 }
 
-/// A pattern and the literals the dictionary pass must find for it.
-pub(crate) struct Anchors {
-    /// Index into the anchored patterns, for [`Patterns::find_anchored`], or into
-    /// the windowed ones, for [`Patterns::find_windowed`].
-    pub(crate) pattern: u32,
-    /// Whether the literals mark windows rather than starts.
-    pub(crate) windowed: bool,
-    pub(crate) literals: Vec<String>,
-}
-
-/// A set of literals that confirms runs of placed patterns, and the
-/// dictionary must find.
-pub(crate) struct Confirming {
-    /// Whether it confirms windowed patterns' runs rather than anchored ones'.
-    pub(crate) windowed: bool,
-    /// Its number among the sets of its placement.
-    pub(crate) set: u32,
-    pub(crate) literals: Vec<String>,
-}
+/// Literals the dictionary pass must find for the patterns, each list with
+/// what it is to them: the anchors or windows of a pattern (numbered among
+/// the anchored or the windowed ones, as [`Patterns::find_anchored`] and
+/// [`Patterns::find_windowed`] take them), or a confirming set (numbered
+/// among the sets of its placement).
+pub(crate) type Lookups = Vec<(Use, Vec<String>)>;
 
 /// The assertions an anchored pattern may use: the end of the text.
 fn end_of_text() -> LookSet {
@@ -624,9 +620,9 @@ fn prefix_literals(pattern: &str) -> Option<Vec<String>> {
 impl Patterns {
     /// `rules` pairs a rule index with its compiled pattern. Returns the
     /// patterns and the literals to add to the dictionary.
-    pub(crate) fn new(rules: Vec<(u32, RulePattern)>) -> (Patterns, Vec<Anchors>, Vec<Confirming>) {
+    pub(crate) fn new(rules: Vec<(u32, RulePattern)>) -> (Patterns, Lookups) {
         let mut patterns = Patterns::default();
-        let mut anchors = Vec::new();
+        let mut lookups = Lookups::new();
         let mut anchor_sets = Groups::default();
         let mut window_sets = Groups::default();
         for (rule, pattern) in rules {
@@ -666,11 +662,12 @@ impl Patterns {
                     };
                     let needs = Needs::new(&kept, &branches, placement, sets);
                     list.push(Search::new(rule, regex, reach, to_end, needs, sides));
-                    anchors.push(Anchors {
-                        pattern: list.len() as u32 - 1,
-                        windowed: placement == Placement::Windowed,
-                        literals: kept,
-                    });
+                    let index = list.len() as u32 - 1;
+                    let what = match placement {
+                        Placement::Anchored => Use::Anchor(index),
+                        Placement::Windowed => Use::Window(index),
+                    };
+                    lookups.push((what, kept));
                 }
                 RulePattern::Free(regex) => patterns.free.push((rule, regex)),
             }
@@ -682,17 +679,15 @@ impl Patterns {
                 .build()
                 .ok();
         }
-        let confirming = [(false, anchor_sets), (true, window_sets)]
-            .into_iter()
-            .flat_map(|(windowed, sets)| {
-                sets.new.into_iter().map(move |(set, literals)| Confirming {
-                    windowed,
-                    set,
-                    literals,
-                })
-            })
-            .collect();
-        (patterns, anchors, confirming)
+        lookups.extend(
+            (anchor_sets.new.into_iter())
+                .map(|(set, literals)| (Use::AnchorConfirm(set), literals)),
+        );
+        lookups.extend(
+            (window_sets.new.into_iter())
+                .map(|(set, literals)| (Use::WindowConfirm(set), literals)),
+        );
+        (patterns, lookups)
     }
 
     /// The same patterns, every run going ahead without confirming.
@@ -730,12 +725,8 @@ impl Patterns {
                 }) {
                     continue;
                 }
-                if let Some(m) = search
-                    .regex
-                    .find(&text[start..end])
-                    .filter(|m| !m.is_empty())
-                {
-                    found(search.rule, start, start + m.end());
+                if let Some(m) = search.run(text, start..end) {
+                    found(search.rule, start, m);
                 }
             }
         }
@@ -757,11 +748,7 @@ impl Patterns {
     fn find_at(&self, text: &str, pattern: u32, start: usize) -> Option<(u32, usize)> {
         let search = self.anchored.get(pattern as usize)?;
         let end = search.end_of_run(text, start);
-        search
-            .regex
-            .find(&text[start..end])
-            .filter(|m| !m.is_empty())
-            .map(|m| (search.rule, start + m.end()))
+        search.run(text, start..end).map(|m| (search.rule, m))
     }
 
     /// Calls `found(rule, start, end)` for every match of a windowed pattern
@@ -932,7 +919,7 @@ mod tests {
             panic!("not anchored: {p:?}");
         };
         assert_eq!(*to_end, TextEnd::Text);
-        let (patterns, _, _) = Patterns::new(vec![(7, p)]);
+        let (patterns, _) = Patterns::new(vec![(7, p)]);
         let text = format!("大家都在抢{}", "x".repeat(600));
         assert_eq!(
             patterns.find_at(&text, 0, 6),
@@ -956,7 +943,7 @@ mod tests {
         assert_eq!(TextEnd::Unasserted.stretch(text, 3), 3);
         // The anchored search sees the line end, not the end of its slice.
         let p = RulePattern::compile("最后一单(?:了|(?m:$))").unwrap();
-        let (patterns, _, _) = Patterns::new(vec![(2, p)]);
+        let (patterns, _) = Patterns::new(vec![(2, p)]);
         assert_eq!(patterns.find_at(text, 0, 0), Some((2, "最后一单".len())));
         let long = format!("最后一单{}", "还".repeat(300));
         assert_eq!(patterns.find_at(&long, 0, 0), None);
@@ -967,7 +954,8 @@ mod tests {
     struct Placed {
         literals: Vec<String>,
         patterns: Patterns,
-        confirming: Vec<Confirming>,
+        /// Each confirming set with its number.
+        confirming: Vec<(u32, Vec<String>)>,
     }
 
     /// `pattern`, which must compile to `placement`, as the only pattern
@@ -982,7 +970,14 @@ mod tests {
             } if *got == placement => literals.clone(),
             _ => panic!("not {placement:?}: {p:?}"),
         };
-        let (patterns, _, confirming) = Patterns::new(vec![(rule, p)]);
+        let (patterns, lookups) = Patterns::new(vec![(rule, p)]);
+        let confirming = lookups
+            .into_iter()
+            .filter_map(|(what, literals)| match what {
+                Use::AnchorConfirm(set) | Use::WindowConfirm(set) => Some((set, literals)),
+                _ => None,
+            })
+            .collect();
         Placed {
             literals,
             patterns,
@@ -1019,7 +1014,7 @@ mod tests {
             placed
                 .confirming
                 .iter()
-                .flat_map(|c| c.literals.iter().map(move |l| (c.set, l))),
+                .flat_map(|(set, literals)| literals.iter().map(move |l| (*set, l))),
         );
         let mut found = Vec::new();
         patterns.find_windowed(text, &hits, &confirms, |r, s, e| found.push((r, s, e)));
