@@ -276,15 +276,20 @@ impl ScannerBuilder {
 #[derive(Debug, Clone)]
 struct Candidate {
     rule: u32,
+    /// Where the rule term or pattern match that started it begins.
+    term_start: usize,
     /// Byte range in the normalised chunk (after extension).
     range: Range<usize>,
+    /// The sentence around the term, where qualifiers are looked for.
+    sentence: Range<usize>,
     /// Length of the rule term or pattern match that started it, in bytes:
     /// between overlapping findings the longer term wins.
     term_len: usize,
+    /// Set by [`Scanner::grade`].
     severity: Severity,
     /// Numbers the rule's check read.
     facts: Option<Facts>,
-    /// [`EvasionKind`] bits of the text it covers.
+    /// [`EvasionKind`] bits of the text it covers, set by [`Scanner::grade`].
     evasion: u8,
     /// Found by a check that decides on its own (price arithmetic, prize
     /// cap): it neither swallows nor is swallowed by other findings.
@@ -392,12 +397,23 @@ impl Scanner {
         // later term can still share.
         hits.terms.sort_by_key(|(_, r)| (r.start, r.end));
         let mut token_cache: Vec<(Range<usize>, Vec<Token>)> = Vec::new();
+        // Which candidates stay depends on their spans alone, so when no
+        // severity is filtered out, grading waits for the few that stay.
+        let grade_late = inner.min_severity == Severity::Info;
         let mut candidates = Vec::new();
         for (rule_idx, term) in &hits.terms {
             token_cache.retain(|(run, _)| run.end > term.start);
-            if let Some(c) = self.judge(&norm, &hits, *rule_idx, term.clone(), &mut token_cache) {
-                candidates.push(c);
+            let Some(mut c) = self.claim(n, &hits, *rule_idx, term.clone(), &mut token_cache)
+            else {
+                continue;
+            };
+            if !grade_late {
+                self.grade(&norm, &mut c);
+                if c.severity < inner.min_severity {
+                    continue;
+                }
             }
+            candidates.push(c);
         }
         drop_contained(&mut candidates, |r| inner.rules[r as usize].rule.category);
 
@@ -412,7 +428,7 @@ impl Scanner {
             .unwrap_or_default();
         allowed.sort_by_key(|(_, r)| (r.start, r.end));
 
-        for c in candidates {
+        for mut c in candidates {
             if covered_by(&allowed, inner.allow_longest, &c.range, |_| true) {
                 continue;
             }
@@ -423,6 +439,9 @@ impl Scanner {
                 continue;
             }
             let (s, e) = grapheme_bounds(text, chunk.start + s, chunk.start + e);
+            if grade_late {
+                self.grade(&norm, &mut c);
+            }
             let mut finding = Finding::of_rule(
                 &inner.rules[c.rule as usize].texts,
                 c.severity,
@@ -435,18 +454,18 @@ impl Scanner {
         }
     }
 
-    /// Decides whether one term match is a finding, and at what severity.
-    /// Checks run cheapest first: most candidates end at an exemption phrase.
-    fn judge(
+    /// Decides whether one term match is a claim, and what text it claims;
+    /// [`Scanner::grade`] says how serious it is. Checks run cheapest first:
+    /// most candidates end at an exemption phrase.
+    fn claim(
         &self,
-        norm: &Normalized,
+        n: &str,
         hits: &Hits,
         rule_idx: u32,
         term: Range<usize>,
         token_cache: &mut Vec<(Range<usize>, Vec<Token>)>,
     ) -> Option<Candidate> {
         let inner = &*self.inner;
-        let n = norm.text();
         let compiled = &inner.rules[rule_idx as usize];
         let rule = &compiled.rule;
         if hits.exempts(rule_idx, rule.category, &term) {
@@ -513,6 +532,28 @@ impl Scanner {
             }
         }
 
+        Some(Candidate {
+            rule: rule_idx,
+            term_start: term.start,
+            term_len: term.len(),
+            range: claim,
+            sentence,
+            severity: rule.severity,
+            facts,
+            evasion: 0,
+            standalone: rule.check.is_some_and(|c| c.filters()),
+        })
+    }
+
+    /// Sets how serious claim `c` is, and the evasions in its text: the
+    /// rule's severity for the profile, lowered by what the sentence says
+    /// around it (a qualifier, a negation, a place, a quotation).
+    fn grade(&self, norm: &Normalized, c: &mut Candidate) {
+        let inner = &*self.inner;
+        let n = norm.text();
+        let compiled = &inner.rules[c.rule as usize];
+        let rule = &compiled.rule;
+        let (sentence, claim) = (&c.sentence, &c.range);
         let mut severity = rule
             .profiles
             .get(&inner.profile)
@@ -529,7 +570,7 @@ impl Scanner {
         if qualified {
             severity = severity.min(rule.qualified);
         }
-        if is_negated(n, &sentence, term.start) {
+        if is_negated(n, sentence, c.term_start) {
             severity = severity.lowered();
         }
         // Only superlatives and price claims describe places (全国最大的眼镜基地);
@@ -538,35 +579,24 @@ impl Scanner {
             && matches!(rule.category, Category::Absolute | Category::Price)
         {
             let clause = clause_around(n, claim.clone());
-            if may_be_about_a_place(n, &clause, &claim) {
-                let window = place_window(n, &clause, &claim);
+            if may_be_about_a_place(n, &clause, claim) {
+                let window = place_window(n, &clause, claim);
                 let mut places = PlaceNames::new(n, window.clone());
-                if is_about_a_place(n, &tokens(n, window), &claim, |t| places.is_place(t)) {
+                if is_about_a_place(n, &tokens(n, window), claim, |t| places.is_place(t)) {
                     severity = Severity::Info;
                 }
             }
         }
-        if is_reported(n, &sentence, &claim) {
+        if is_reported(n, sentence, claim) {
             severity = Severity::Info;
         }
-        let evasion = norm.kinds(claim.start, claim.end);
-        if evasion & EvasionKind::LOWERING_BITS != 0
+        c.evasion = norm.kinds(claim.start, claim.end);
+        if c.evasion & EvasionKind::LOWERING_BITS != 0
             && rule.evasion_severity == EvasionSeverity::Lower
         {
             severity = severity.lowered();
         }
-        if severity < inner.min_severity {
-            return None;
-        }
-        Some(Candidate {
-            rule: rule_idx,
-            term_len: term.len(),
-            range: claim,
-            severity,
-            facts,
-            evasion,
-            standalone: rule.check.is_some_and(|c| c.filters()),
-        })
+        c.severity = severity;
     }
 }
 
