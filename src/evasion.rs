@@ -393,8 +393,9 @@ pub(crate) struct CompiledForms {
     /// Per Han code point: bit 0, a variant form starts here; bit 1, a run of
     /// it reads as one; bit 2, it is traditional. 0: nothing to do.
     han_flags: Vec<u8>,
-    /// One bit per Han character: whether its flags are not all clear. The
-    /// normaliser asks for every character, and this fits the L1 cache.
+    /// One bit per character of three UTF-8 bytes (U+0800..U+FFFF, by code
+    /// point): set unless it is a Han character whose flags are all clear.
+    /// The normaliser asks for every character, and this fits the L1 cache.
     look: Box<[u64; LOOK_WORDS]>,
     /// Variant forms by first character (as simplified), longest first.
     variants: HashMap<char, Vec<CompiledVariant>>,
@@ -423,8 +424,8 @@ const VARIANT_START: u8 = 1;
 const REPEATS: u8 = 2;
 const TRADITIONAL: u8 = 4;
 
-/// Words of the bitset over the Han characters `HAN_FIRST..HAN_END`.
-const LOOK_WORDS: usize = ((HAN_END - HAN_FIRST) as usize).div_ceil(64);
+/// Words of the bitset over the code points below U+10000.
+const LOOK_WORDS: usize = 0x10000 / 64;
 
 /// Separators allowed between the words of a Latin form.
 pub(crate) const LATIN_GAP: &str = r"[\s.\-_·•'/]{0,3}";
@@ -509,9 +510,10 @@ impl CompiledForms {
             })
             .flatten();
         let latin_groups = alternatives.into_iter().map(|a| (a.2, a.3)).collect();
-        let mut look = Box::new([0u64; LOOK_WORDS]);
-        for (k, _) in han_flags.iter().enumerate().filter(|(_, &f)| f != 0) {
-            look[k / 64] |= 1 << (k % 64);
+        let mut look = Box::new([u64::MAX; LOOK_WORDS]);
+        for (k, _) in han_flags.iter().enumerate().filter(|(_, &f)| f == 0) {
+            let cp = HAN_FIRST as usize + k;
+            look[cp / 64] &= !(1 << (cp % 64));
         }
         CompiledForms {
             look,
@@ -532,13 +534,14 @@ impl CompiledForms {
             .clone()
     }
 
-    /// Whether the Han character `index` places after `HAN_FIRST` needs a
-    /// look: it is traditional, starts a variant form, or repeats.
-    #[inline]
-    pub(crate) fn han_needs_a_look(&self, index: usize) -> bool {
-        self.look
-            .get(index / 64)
-            .is_some_and(|w| w >> (index % 64) & 1 == 1)
+    /// Whether the character of three UTF-8 bytes `lead`, `b1`, `b2` needs
+    /// a look: it is no Han character, or a traditional one, or it starts
+    /// a variant form, or repeats. Read off the bytes, without decoding.
+    #[inline(always)]
+    pub(crate) fn needs_a_look(&self, lead: u8, b1: u8, b2: u8) -> bool {
+        // The code point is (lead & 0x0F) << 12 | (b1 & 0x3F) << 6 | (b2 & 0x3F).
+        let word = usize::from(lead & 0x0F) << 6 | usize::from(b1 & 0x3F);
+        self.look[word] >> (b2 & 0x3F) & 1 == 1
     }
 
     #[inline]

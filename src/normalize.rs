@@ -439,7 +439,12 @@ fn is_separator(c: char) -> bool {
 /// term: zero-width characters, joiners, variation selectors, soft hyphens
 /// and combining marks. They are dropped everywhere.
 fn is_invisible(c: char) -> bool {
-    matches!(c as u32,
+    let cp = c as u32;
+    // Most characters asked about lie between the blocks below.
+    if (0x2100..0xFE00).contains(&cp) || (0xFF00..0xE0100).contains(&cp) {
+        return false;
+    }
+    matches!(cp,
         0x00AD | 0x034F | 0x061C | 0x115F | 0x1160 | 0x17B4 | 0x17B5 | 0x180B..=0x180F
         | 0x200B..=0x200F | 0x202A..=0x202E | 0x2060..=0x2064 | 0x2066..=0x206F
         | 0x0300..=0x036F | 0x1AB0..=0x1AFF | 0x1DC0..=0x1DFF | 0x20D0..=0x20FF
@@ -637,19 +642,15 @@ impl<'a, 'f> Evasions<'a, 'f> {
         while i < b.len() {
             // Most text is Chinese characters with nothing to do: decode them
             // here, without the general path, and note only the last one.
-            let mut last = None;
-            while let [lead @ 0xE3..=0xE9, b1, b2, ..] = b[i..] {
-                let cp =
-                    ((lead as u32 & 0x0F) << 12) | ((b1 as u32 & 0x3F) << 6) | (b2 as u32 & 0x3F);
-                let k = cp.wrapping_sub(HAN_FIRST) as usize;
-                if k >= (HAN_END - HAN_FIRST) as usize || self.forms.han_needs_a_look(k) {
+            let from = i;
+            while let Some(&[lead @ 0xE0..=0xEF, b1, b2]) = b.get(i..i + 3) {
+                if self.forms.needs_a_look(lead, b1, b2) {
                     break;
                 }
-                last = Some(cp);
                 i += 3;
             }
-            if let Some(cp) = last {
-                self.prev = char::from_u32(cp).unwrap_or('\0');
+            if i > from {
+                self.prev = original[i - 3..i].chars().next().unwrap_or('\0');
                 continue;
             }
             i = if b[i] < 0x80 {
@@ -726,9 +727,13 @@ impl<'a, 'f> Evasions<'a, 'f> {
             self.set_prev(s);
             return i + len;
         }
-        // CJK punctuation and full-width forms, the most frequent here, are
-        // never invisible.
-        if !(0x3000..0xFE00).contains(&cp) && is_invisible(c) {
+        // CJK punctuation and kana, the commonest characters here after Han:
+        // none is folded, dropped or a separator but the katakana middle dot.
+        if (0x3001..0x3100).contains(&cp) && c != '・' {
+            self.set_prev(c);
+            return i + len;
+        }
+        if is_invisible(c) {
             self.out
                 .replace(i, i + len, "", EvasionKind::Separator.bit());
             return i + len;
