@@ -204,10 +204,17 @@ impl<'a> Builder<'a> {
         self.text
             .push_str(self.original.get(self.copied..start).unwrap_or_default());
         let norm = self.text.len();
-        self.text.push_str(with);
+        // Most replacements are one ASCII character (a full-width comma, a
+        // capital): a push, not a copy.
+        match with.as_bytes() {
+            &[b] if b.is_ascii() => self.text.push(char::from(b)),
+            _ => self.text.push_str(with),
+        }
         self.copied = end;
         // A same-length single character (ASCII case) keeps the byte map.
-        let in_step = kinds == 0 && with.len() == end - start && with.chars().nth(1).is_none();
+        let in_step = kinds == 0
+            && with.len() == end - start
+            && (with.len() == 1 || with.chars().nth(1).is_none());
         if in_step {
             return;
         }
@@ -363,7 +370,17 @@ impl<'a> Normalized<'a> {
 /// The pairs of adjacent Chinese characters in a rule set's phrases (terms,
 /// exemptions, pattern literals, the meanings of evasive forms).
 #[derive(Debug, Default)]
-pub(crate) struct WordPairs(std::collections::HashSet<(char, char)>);
+pub(crate) struct WordPairs(
+    std::collections::HashSet<
+        u64,
+        std::hash::BuildHasherDefault<crate::engine::pair_index::KeyHasher>,
+    >,
+);
+
+/// The two characters of a pair as one key.
+fn pair_key(a: char, b: char) -> u64 {
+    u64::from(a) << 32 | u64::from(b)
+}
 
 impl WordPairs {
     /// Adds the adjacent pairs of `phrase`.
@@ -372,14 +389,14 @@ impl WordPairs {
         while let Some(a) = chars.next() {
             if let Some(&b) = chars.peek() {
                 if is_han(a) && is_han(b) {
-                    self.0.insert((a, b));
+                    self.0.insert(pair_key(a, b));
                 }
             }
         }
     }
 
     fn contains(&self, a: char, b: char) -> bool {
-        self.0.contains(&(a, b))
+        self.0.contains(&pair_key(a, b))
     }
 }
 

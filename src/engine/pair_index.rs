@@ -299,9 +299,9 @@ fn bit_of(k: Key) -> usize {
 }
 
 /// The same cheap mix as [`bit_of`], for maps keyed by the few bytes of a
-/// pattern's literal (what may stand beside it, what its runs need): their
-/// keys are chosen by a rule's author, not by the text, so they need no
-/// DoS-resistant hash.
+/// pattern's literal (what may stand beside it, what its runs need) and by
+/// the character pairs of a rule set's phrases: their keys are chosen by a
+/// rule's author, not by the text, so they need no DoS-resistant hash.
 #[derive(Default)]
 pub(crate) struct KeyHasher(u64);
 
@@ -314,6 +314,12 @@ impl Hasher for KeyHasher {
         for &b in bytes {
             self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
         }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        // Folded, so that the low bits a table indexes by see every input bit.
+        let x = (self.0 ^ n).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        self.0 = x ^ (x >> 32);
     }
 }
 
