@@ -19,6 +19,11 @@ fn contains_any(cell: &'static OnceLock<Option<AhoCorasick>>, words: &[&str], ha
 /// Characters that end a sentence or an utterance. Commas do not: a
 /// qualifier earlier in the same sentence still counts.
 fn is_sentence_end(c: char) -> bool {
+    // Han characters, nearly every character asked about, lie between the
+    // CJK stops and the full-width ones.
+    if ('\u{3003}'..'\u{FF01}').contains(&c) {
+        return false;
+    }
     matches!(
         c,
         '。' | '！' | '？' | '!' | '?' | '；' | ';' | '\n' | '\r' | '…'
@@ -112,6 +117,9 @@ const LINKS: &[&str] = &["为", "是", "最", "最最"];
 
 /// Characters that end a clause: sentence ends plus commas and enumeration marks.
 fn is_clause_end(c: char) -> bool {
+    if ('\u{3003}'..'\u{FF01}').contains(&c) {
+        return false;
+    }
     is_sentence_end(c) || matches!(c, '，' | ',' | '、' | '：' | ':')
 }
 
