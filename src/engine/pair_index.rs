@@ -20,6 +20,9 @@ const BITS_LOG2: u32 = 16;
 
 const WORDS: usize = 1 << (BITS_LOG2 - 6);
 
+/// Words of a bitset with one bit per value of two bytes.
+const TWO_BYTE_WORDS: usize = 1 << (16 - 6);
+
 /// Keys and what each stands for, found through a bitset over their hash:
 /// a clear bit (nearly every lookup) answers at once, and a set bit's rank
 /// among the set bits points to the few keys that share it. Fixed sizes, so
@@ -98,17 +101,33 @@ impl Table {
 type Key = u64;
 
 /// Finds all phrases of a list, overlaps included.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub(crate) struct PairIndex {
     /// Key → range of `entries`: the phrases that start with that key, for
     /// keys of two characters, then of one.
     pairs: Table,
     singles: Table,
+    /// One bit per value of a position's first two bytes: set when a phrase
+    /// of one character may start there. A handful of phrases are that
+    /// short, so a clear bit (nearly every position) spares the lookup.
+    single_starts: Box<[u64; TWO_BYTE_WORDS]>,
     /// The phrases of each key side by side, and the bytes after their key
     /// side by side in `tails`: a hit reads a line or two, not a pointer per
     /// phrase.
     entries: Vec<Entry>,
     tails: Vec<u8>,
+}
+
+impl Default for PairIndex {
+    fn default() -> PairIndex {
+        PairIndex {
+            pairs: Table::default(),
+            singles: Table::default(),
+            single_starts: Box::new([0; TWO_BYTE_WORDS]),
+            entries: Vec::new(),
+            tails: Vec::new(),
+        }
+    }
 }
 
 /// One phrase under its key.
@@ -164,6 +183,15 @@ impl PairIndex {
                 singles.push((k, range));
             }
         }
+        for (k, _) in &singles {
+            let [b0, b1, ..] = k.to_le_bytes();
+            // A character of one byte may have any byte after it.
+            let seconds = if char_len(b0) == 1 { 0..=255 } else { b1..=b1 };
+            for b1 in seconds {
+                let at = usize::from(b0) | usize::from(b1) << 8;
+                index.single_starts[at / 64] |= 1 << (at % 64);
+            }
+        }
         index.pairs = Table::new(pairs);
         index.singles = Table::new(singles);
         index
@@ -176,7 +204,6 @@ impl PairIndex {
             return;
         }
         let bytes = text.as_bytes();
-        let singles = !self.singles.keys.is_empty();
         let mut i = 0;
         // The length of the character at `i`, carried over from the step
         // before, which read it as the second character of its pair.
@@ -186,14 +213,14 @@ impl PairIndex {
         while let Some(eight) = bytes.get(i..i + 8) {
             let word = u64::from_le_bytes(eight.try_into().expect("eight bytes"));
             let second = char_len((word >> ((8 * first) & 63)) as u8);
-            self.probe(bytes, i, word, first, second, singles, &mut found);
+            self.probe(bytes, i, word, first, second, &mut found);
             i += first;
             first = second;
         }
         while i < bytes.len() {
             let word = load(bytes, i);
             let second = bytes.get(i + first).map_or(0, |&b| char_len(b));
-            self.probe(bytes, i, word, first, second, singles, &mut found);
+            self.probe(bytes, i, word, first, second, &mut found);
             i += first;
             first = second;
         }
@@ -203,7 +230,6 @@ impl PairIndex {
     /// are `first` and `second` bytes long (`second` is 0 at the end of the
     /// text) and whose first eight bytes are `word`.
     #[inline(always)]
-    #[allow(clippy::too_many_arguments)]
     fn probe(
         &self,
         bytes: &[u8],
@@ -211,7 +237,6 @@ impl PairIndex {
         word: u64,
         first: usize,
         second: usize,
-        singles: bool,
         found: &mut impl FnMut(u32, Range<usize>),
     ) {
         if second != 0 {
@@ -221,7 +246,8 @@ impl PairIndex {
                 self.compare(bytes, at, len, self.pairs.get(k), found);
             }
         }
-        if singles {
+        let two = (word & 0xFFFF) as usize;
+        if self.single_starts[two / 64] >> (two % 64) & 1 == 1 {
             let k = word & mask(first);
             if self.singles.may_hold(k) {
                 self.compare(bytes, at, first, self.singles.get(k), found);
