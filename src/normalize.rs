@@ -657,8 +657,8 @@ impl<'a, 'f> Evasions<'a, 'f> {
         let b = original.as_bytes();
         let mut i = 0;
         while i < b.len() {
-            // Most text is Chinese characters with nothing to do: decode them
-            // here, without the general path, and note only the last one.
+            // Most text is Chinese characters with nothing to do: pass them
+            // here, by their bytes, and note only the last one.
             let from = i;
             while let Some(&[lead @ 0xE0..=0xEF, b1, b2]) = b.get(i..i + 3) {
                 if self.forms.needs_a_look(lead, b1, b2) {

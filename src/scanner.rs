@@ -397,8 +397,9 @@ impl Scanner {
         // later term can still share.
         hits.terms.sort_by_key(|(_, r)| (r.start, r.end));
         let mut token_cache: Vec<(Range<usize>, Vec<Token>)> = Vec::new();
-        // Which candidates stay depends on their spans alone, so when no
-        // severity is filtered out, grading waits for the few that stay.
+        // Which candidates stay depends on their spans, terms and rules, not
+        // on severity: when none is filtered out, grading waits for the
+        // candidates that stay.
         let grade_late = inner.min_severity == Severity::Info;
         let mut candidates = Vec::new();
         for (rule_idx, term) in &hits.terms {
