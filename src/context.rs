@@ -19,15 +19,11 @@ fn contains_any(cell: &'static OnceLock<Option<AhoCorasick>>, words: &[&str], ha
 /// Characters that end a sentence or an utterance. Commas do not: a
 /// qualifier earlier in the same sentence still counts.
 fn is_sentence_end(c: char) -> bool {
-    // Han characters, nearly every character asked about, lie between the
-    // CJK stops and the full-width ones.
-    if ('\u{3003}'..'\u{FF01}').contains(&c) {
-        return false;
-    }
-    matches!(
-        c,
-        '。' | '！' | '？' | '!' | '?' | '；' | ';' | '\n' | '\r' | '…'
-    )
+    !between_stops(c)
+        && matches!(
+            c,
+            '。' | '！' | '？' | '!' | '?' | '；' | ';' | '\n' | '\r' | '…'
+        )
 }
 
 /// Most characters a sentence window reaches on each side of a candidate.
@@ -117,10 +113,14 @@ const LINKS: &[&str] = &["为", "是", "最", "最最"];
 
 /// Characters that end a clause: sentence ends plus commas and enumeration marks.
 fn is_clause_end(c: char) -> bool {
-    if ('\u{3003}'..'\u{FF01}').contains(&c) {
-        return false;
-    }
-    is_sentence_end(c) || matches!(c, '，' | ',' | '、' | '：' | ':')
+    !between_stops(c) && (is_sentence_end(c) || matches!(c, '，' | ',' | '、' | '：' | ':'))
+}
+
+/// Whether `c` lies between the CJK stops (up to 、 and 。) and the
+/// full-width ones, where no sentence or clause ends: Han characters, nearly
+/// every character asked about, are ruled out by this one test.
+fn between_stops(c: char) -> bool {
+    ('\u{3003}'..'\u{FF01}').contains(&c)
 }
 
 /// Most characters a clause window reaches on each side of a candidate.

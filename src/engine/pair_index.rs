@@ -187,8 +187,8 @@ impl PairIndex {
             let [b0, b1, ..] = k.to_le_bytes();
             // A character of one byte may have any byte after it.
             let seconds = if char_len(b0) == 1 { 0..=255 } else { b1..=b1 };
-            for b1 in seconds {
-                let at = usize::from(b0) | usize::from(b1) << 8;
+            for second in seconds {
+                let at = usize::from(b0) | usize::from(second) << 8;
                 index.single_starts[at / 64] |= 1 << (at % 64);
             }
         }
