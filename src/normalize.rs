@@ -193,8 +193,10 @@ impl<'a> Builder<'a> {
         Builder {
             original,
             text: String::with_capacity(original.len()),
-            // About one edit in fifty bytes (every full-width comma is one).
-            edits: Vec::with_capacity(original.len() / 48),
+            // About one edit in fifty bytes (every full-width comma is one),
+            // twice that in dense text such as text messages: room for that
+            // spares copying the list to grow it.
+            edits: Vec::with_capacity(original.len() / 24),
             copied: 0,
         }
     }
