@@ -401,6 +401,9 @@ pub(crate) struct CompiledForms {
     variants: HashMap<char, Vec<CompiledVariant>>,
     /// Whether a Latin form may start with this ASCII letter.
     latin_first: [bool; 128],
+    /// Per byte: an ASCII character the normaliser passes as it is (digits
+    /// unless a keycap mark follows).
+    ascii_pass: [bool; 256],
     /// Whether a Latin form may start with this pair of ASCII characters
     /// (index `first * 128 + second`): most words are rejected here.
     latin_pairs: Vec<bool>,
@@ -515,11 +518,25 @@ impl CompiledForms {
             let cp = HAN_FIRST as usize + k;
             look[cp / 64] &= !(1 << (cp % 64));
         }
+        // Punctuation and symbols of three bytes pass as they are too (the
+        // CJK stops, quotes, dashes), and need no look either.
+        for cp in (0x800u32..0x10000).filter(|cp| !(HAN_FIRST..HAN_END).contains(cp)) {
+            if char::from_u32(cp).is_some_and(crate::normalize::passes_as_is) {
+                look[cp as usize / 64] &= !(1 << (cp % 64));
+            }
+        }
+        let mut ascii_pass = [false; 256];
+        for c in 0u8..0x80 {
+            let letter_form = c.is_ascii_lowercase() && latin_first[usize::from(c)];
+            ascii_pass[usize::from(c)] =
+                crate::normalize::passes_as_is(char::from(c)) && !letter_form;
+        }
         CompiledForms {
             look,
             han_flags,
             variants,
             latin_first,
+            ascii_pass,
             latin_pairs,
             latin_re,
             latin_groups,
@@ -559,6 +576,13 @@ impl CompiledForms {
 
     pub(crate) fn variants_from(&self, first: char) -> &[CompiledVariant] {
         self.variants.get(&first).map_or(&[], Vec::as_slice)
+    }
+
+    /// Whether byte `b` is an ASCII character the normaliser passes as it
+    /// is, unless it is a digit before a keycap mark.
+    #[inline(always)]
+    pub(crate) fn passes_ascii(&self, b: u8) -> bool {
+        self.ascii_pass[usize::from(b)]
     }
 
     #[inline]

@@ -454,6 +454,12 @@ fn is_separator(c: char) -> bool {
     )
 }
 
+/// Whether the normaliser passes `c`, which is no Han character, as it
+/// is: nothing to fold, drop or join across.
+pub(crate) fn passes_as_is(c: char) -> bool {
+    !c.is_ascii_uppercase() && !is_invisible(c) && !is_separator(c) && compat(c).is_none()
+}
+
 /// Characters with no visible form of their own that can hide inside a
 /// term: zero-width characters, joiners, variation selectors, soft hyphens
 /// and combining marks. They are dropped everywhere.
@@ -670,6 +676,19 @@ impl<'a, 'f> Evasions<'a, 'f> {
             }
             if i > from {
                 self.prev = original[i - 3..i].chars().next().unwrap_or('\0');
+                continue;
+            }
+            // Then ASCII that stays as it is: line ends, punctuation, digits.
+            while let Some(&c) = b.get(i) {
+                // A digit before a keycap mark is replaced.
+                let keycap = || matches!(b.get(i + 1), Some(0xE2 | 0xEF));
+                if !self.forms.passes_ascii(c) || (c.is_ascii_digit() && keycap()) {
+                    break;
+                }
+                i += 1;
+            }
+            if i > from {
+                self.prev = char::from(b[i - 1]);
                 continue;
             }
             i = if b[i] < 0x80 {
@@ -1129,6 +1148,23 @@ mod tests {
 
     fn evasive(s: &str) -> Normalized<'_> {
         Normalized::with_forms(s, &CompiledForms::builtin(), None)
+    }
+
+    #[test]
+    fn what_passes_as_it_is_stays_and_the_rest_still_changes() {
+        // Between Chinese characters, where separators and spellings count.
+        for c in (1..0x10000u32).filter_map(char::from_u32) {
+            if is_han(c) || !passes_as_is(c) {
+                continue;
+            }
+            let text = format!("最{c}低{c}{c}价");
+            let n = evasive(&text);
+            assert_eq!(n.text(), text, "{c:?} U+{:04X}", c as u32);
+            assert_eq!(n.kinds(0, n.text().len()), 0, "{c:?}");
+        }
+        // Next to those fast paths, what needs a change still gets one.
+        let n = evasive("最，低A价3\u{FE0F}\u{20E3}最*低价");
+        assert_eq!(n.text(), "最,低a价3最低价");
     }
 
     /// The shadow range of `part`, the original range it maps back to, and
