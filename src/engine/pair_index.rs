@@ -24,52 +24,50 @@ const WORDS: usize = 1 << (BITS_LOG2 - 6);
 const TWO_BYTE_WORDS: usize = 1 << (16 - 6);
 
 /// Keys and what each stands for, found through a bitset over their hash:
-/// a clear bit (nearly every lookup) answers at once, and a set bit's rank
-/// among the set bits points to the few keys that share it. Fixed sizes, so
-/// indexing needs no check.
+/// a clear bit (nearly every lookup) answers at once, and a set bit sends
+/// the lookup to an open-addressed table of the keys, where one read
+/// usually finds the key and its phrases. Fixed sizes, so indexing the
+/// bitset needs no check.
 #[derive(Debug, Clone)]
 struct Table {
     bits: Box<[u64; WORDS]>,
-    /// Set bits in the words before each word.
-    rank: Box<[u32; WORDS]>,
-    /// The keys of the `i`th set bit are `keys[starts[i]..starts[i + 1]]`.
-    starts: Vec<u32>,
-    keys: Vec<(Key, Range<u32>)>,
+    /// Each key with the range of `PairIndex::entries` it stands for, at the
+    /// slot its hash picks or the next free one after it; an empty range
+    /// marks a free slot (every key has a phrase).
+    slots: Vec<(Key, u32, u32)>,
+    /// Slots less one (their number is a power of two).
+    mask: usize,
 }
 
 impl Default for Table {
     fn default() -> Table {
-        Table {
-            bits: Box::new([0; WORDS]),
-            rank: Box::new([0; WORDS]),
-            starts: vec![0],
-            keys: Vec::new(),
-        }
+        Table::new(Vec::new())
     }
 }
 
 impl Table {
     /// A table of `entries`, each key once.
-    fn new(mut entries: Vec<(Key, Range<u32>)>) -> Table {
-        let mut table = Table::default();
-        entries.sort_by_key(|(k, _)| bit_of(*k));
-        for (k, _) in &entries {
-            let bit = bit_of(*k);
-            table.bits[bit / 64] |= 1 << (bit % 64);
+    fn new(entries: Vec<(Key, Range<u32>)>) -> Table {
+        let mut bits = Box::new([0; WORDS]);
+        // At most half full, so a probe seldom reads past its first slot.
+        let slots = (entries.len() * 2).next_power_of_two().max(2);
+        let mut table = Vec::new();
+        table.resize(slots, (0, 0, 0));
+        let mask = slots - 1;
+        for (k, range) in entries {
+            let bit = bit_of(k);
+            bits[bit / 64] |= 1 << (bit % 64);
+            let mut i = slot_of(k) & mask;
+            while table[i].1 != table[i].2 {
+                i = (i + 1) & mask;
+            }
+            table[i] = (k, range.start, range.end);
         }
-        let mut before = 0;
-        for (rank, word) in table.rank.iter_mut().zip(table.bits.iter()) {
-            *rank = before;
-            before += word.count_ones();
+        Table {
+            bits,
+            slots: table,
+            mask,
         }
-        table.starts = Vec::with_capacity(before as usize + 1);
-        table.starts.push(0);
-        for group in entries.chunk_by(|a, b| bit_of(a.0) == bit_of(b.0)) {
-            let end = table.starts[table.starts.len() - 1] + group.len() as u32;
-            table.starts.push(end);
-        }
-        table.keys = entries;
-        table
     }
 
     /// Whether some key may be `k`: its bit is set.
@@ -81,18 +79,18 @@ impl Table {
 
     /// What `k` stands for, if it is a key.
     #[inline]
-    fn get(&self, k: Key) -> Option<&Range<u32>> {
-        let bit = bit_of(k);
-        let word = self.bits[bit / 64];
-        let below = word & ((1u64 << (bit % 64)) - 1);
-        let slot = (self.rank[bit / 64] + below.count_ones()) as usize;
-        let from = *self.starts.get(slot)? as usize;
-        let to = *self.starts.get(slot + 1)? as usize;
-        self.keys
-            .get(from..to)?
-            .iter()
-            .find(|(key, _)| *key == k)
-            .map(|(_, range)| range)
+    fn get(&self, k: Key) -> Option<Range<u32>> {
+        let mut i = slot_of(k) & self.mask;
+        loop {
+            let &(key, start, end) = self.slots.get(i)?;
+            if start == end {
+                return None;
+            }
+            if key == k {
+                return Some(start..end);
+            }
+            i = (i + 1) & self.mask;
+        }
     }
 }
 
@@ -262,7 +260,7 @@ impl PairIndex {
         bytes: &[u8],
         at: usize,
         known: usize,
-        entries: Option<&Range<u32>>,
+        entries: Option<Range<u32>>,
         found: &mut impl FnMut(u32, Range<usize>),
     ) {
         let Some(entries) = entries else { return };
@@ -322,6 +320,14 @@ fn mask(len: usize) -> Key {
 
 fn bit_of(k: Key) -> usize {
     (k.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - BITS_LOG2)) as usize
+}
+
+/// Where a key's probe starts in a [`Table`] (before masking): the same
+/// product as [`bit_of`], its high half folded into the low bits, which
+/// alone see only the key's first bytes.
+fn slot_of(k: Key) -> usize {
+    let x = k.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    (x ^ (x >> 32)) as usize
 }
 
 /// The same cheap mix as [`bit_of`], for maps keyed by the few bytes of a
