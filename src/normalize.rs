@@ -412,7 +412,7 @@ fn separator_at(original: &str, i: usize) -> Option<(usize, bool)> {
 }
 
 /// A visible separator: a space or one of the symbols that split terms.
-fn is_separator(c: char) -> bool {
+const fn is_separator(c: char) -> bool {
     matches!(
         c,
         ' ' | '\t'
@@ -453,6 +453,26 @@ fn is_separator(c: char) -> bool {
             | '＾'
     )
 }
+
+/// Per full-width form U+FF01..=U+FF5E, by its offset from U+FF01: the
+/// ASCII punctuation it folds to, or 0 for letters, digits and separators
+/// (which the general path looks at further).
+const FULL_WIDTH_PUNCTUATION: [u8; 0x5E] = {
+    let mut table = [0u8; 0x5E];
+    let mut k = 0;
+    while k < 0x5E {
+        let half = 0x21 + k as u8;
+        let full = match char::from_u32(0xFF01 + k as u32) {
+            Some(c) => c,
+            None => ' ',
+        };
+        if !half.is_ascii_alphanumeric() && !is_separator(full) {
+            table[k] = half;
+        }
+        k += 1;
+    }
+    table
+};
 
 /// Whether the normaliser passes `c`, which is no Han character, as it
 /// is: nothing to fold, drop or join across.
@@ -690,6 +710,18 @@ impl<'a, 'f> Evasions<'a, 'f> {
             if i > from {
                 self.prev = char::from(b[i - 1]);
                 continue;
+            }
+            // Full-width punctuation (，！？：), the commonest character that
+            // changes: to its ASCII form, as the general path would.
+            if let Some(&[0xEF, b1 @ (0xBC | 0xBD), b2]) = b.get(i..i + 3) {
+                let at = (usize::from(b1 & 1) << 6 | usize::from(b2 & 0x3F)).wrapping_sub(1);
+                if let Some(&half) = FULL_WIDTH_PUNCTUATION.get(at).filter(|&&h| h != 0) {
+                    self.out
+                        .replace(i, i + 3, char::from(half).encode_utf8(&mut [0; 4]), 0);
+                    self.prev = char::from(half);
+                    i += 3;
+                    continue;
+                }
             }
             i = if b[i] < 0x80 {
                 self.ascii(i)
@@ -1163,8 +1195,9 @@ mod tests {
             assert_eq!(n.kinds(0, n.text().len()), 0, "{c:?}");
         }
         // Next to those fast paths, what needs a change still gets one.
-        let n = evasive("最，低A价3\u{FE0F}\u{20E3}最*低价");
-        assert_eq!(n.text(), "最,低a价3最低价");
+        let n = evasive("最，低A价3\u{FE0F}\u{20E3}最*低价（真）！？");
+        assert_eq!(n.text(), "最,低a价3最低价(真)!?");
+        assert_eq!(n.to_original(3, 4), (3, 6), "the comma maps back whole");
     }
 
     /// The shadow range of `part`, the original range it maps back to, and
