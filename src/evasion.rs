@@ -404,6 +404,9 @@ pub(crate) struct CompiledForms {
     /// Per byte: an ASCII character the normaliser passes as it is (digits
     /// unless a keycap mark follows).
     ascii_pass: [bool; 256],
+    /// Per full-width form U+FF00..U+FF7F, by its offset: the ASCII
+    /// punctuation the normaliser folds it to and nothing more, or 0.
+    full_width: [u8; 0x80],
     /// Whether a Latin form may start with this pair of ASCII characters
     /// (index `first * 128 + second`): most words are rejected here.
     latin_pairs: Vec<bool>,
@@ -531,12 +534,19 @@ impl CompiledForms {
             ascii_pass[usize::from(c)] =
                 crate::normalize::passes_as_is(char::from(c)) && !letter_form;
         }
+        let mut full_width = [0u8; 0x80];
+        for (k, slot) in full_width.iter_mut().enumerate() {
+            *slot = char::from_u32(0xFF00 + k as u32)
+                .and_then(crate::normalize::folds_to_punctuation)
+                .unwrap_or(0);
+        }
         CompiledForms {
             look,
             han_flags,
             variants,
             latin_first,
             ascii_pass,
+            full_width,
             latin_pairs,
             latin_re,
             latin_groups,
@@ -583,6 +593,13 @@ impl CompiledForms {
     #[inline(always)]
     pub(crate) fn passes_ascii(&self, b: u8) -> bool {
         self.ascii_pass[usize::from(b)]
+    }
+
+    /// The ASCII punctuation full-width form U+FF00 + `offset` folds to,
+    /// when that is all the normaliser does with it.
+    #[inline(always)]
+    pub(crate) fn full_width_punctuation(&self, offset: usize) -> Option<u8> {
+        self.full_width.get(offset).copied().filter(|&b| b != 0)
     }
 
     #[inline]

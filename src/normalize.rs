@@ -412,7 +412,7 @@ fn separator_at(original: &str, i: usize) -> Option<(usize, bool)> {
 }
 
 /// A visible separator: a space or one of the symbols that split terms.
-const fn is_separator(c: char) -> bool {
+fn is_separator(c: char) -> bool {
     matches!(
         c,
         ' ' | '\t'
@@ -454,25 +454,20 @@ const fn is_separator(c: char) -> bool {
     )
 }
 
-/// Per full-width form U+FF01..=U+FF5E, by its offset from U+FF01: the
-/// ASCII punctuation it folds to, or 0 for letters, digits and separators
-/// (which the general path looks at further).
-const FULL_WIDTH_PUNCTUATION: [u8; 0x5E] = {
-    let mut table = [0u8; 0x5E];
-    let mut k = 0;
-    while k < 0x5E {
-        let half = 0x21 + k as u8;
-        let full = match char::from_u32(0xFF01 + k as u32) {
-            Some(c) => c,
-            None => ' ',
-        };
-        if !half.is_ascii_alphanumeric() && !is_separator(full) {
-            table[k] = half;
-        }
-        k += 1;
+/// The ASCII punctuation the general path folds `c`, which is no Han
+/// character, to, when that is all it does: no evasion to record, nothing
+/// to drop, join or spell out.
+pub(crate) fn folds_to_punctuation(c: char) -> Option<u8> {
+    if is_invisible(c) || is_separator(c) {
+        return None;
     }
-    table
-};
+    match compat(c) {
+        Some((out, 0)) if out.len == 1 && out.first().is_ascii_punctuation() => {
+            Some(out.first() as u8)
+        }
+        _ => None,
+    }
+}
 
 /// Whether the normaliser passes `c`, which is no Han character, as it
 /// is: nothing to fold, drop or join across.
@@ -714,8 +709,8 @@ impl<'a, 'f> Evasions<'a, 'f> {
             // Full-width punctuation (，！？：), the commonest character that
             // changes: to its ASCII form, as the general path would.
             if let Some(&[0xEF, b1 @ (0xBC | 0xBD), b2]) = b.get(i..i + 3) {
-                let at = (usize::from(b1 & 1) << 6 | usize::from(b2 & 0x3F)).wrapping_sub(1);
-                if let Some(&half) = FULL_WIDTH_PUNCTUATION.get(at).filter(|&&h| h != 0) {
+                let at = usize::from(b1 & 1) << 6 | usize::from(b2 & 0x3F);
+                if let Some(half) = self.forms.full_width_punctuation(at) {
                     self.out
                         .replace(i, i + 3, char::from(half).encode_utf8(&mut [0; 4]), 0);
                     self.prev = char::from(half);
