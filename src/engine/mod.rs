@@ -3,6 +3,7 @@
 
 pub(crate) mod confirm;
 pub(crate) mod dict;
+mod ends;
 pub(crate) mod neighbours;
 pub(crate) mod pair_index;
 pub(crate) mod pattern;

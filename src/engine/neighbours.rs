@@ -14,6 +14,7 @@ use regex_automata::hybrid::LazyStateID;
 use regex_automata::{Anchored, Input};
 use regex_syntax::hir::{Class, ClassUnicode, ClassUnicodeRange, Hir, HirKind};
 use std::ops::Range;
+use std::sync::Arc;
 
 /// The characters that may stand on each side of a literal in a match;
 /// `None` when any character (or none, at the edge of the text) may.
@@ -21,6 +22,12 @@ use std::ops::Range;
 pub(crate) struct Neighbours {
     pub(crate) before: Option<ClassUnicode>,
     pub(crate) after: Option<ClassUnicode>,
+    /// What a match has right before the literal, as far as known: the
+    /// parts before it in the sequences it is part of, innermost last.
+    /// Unions leave it out: it belongs to one place of the literal.
+    pub(crate) leading: Option<Arc<Hir>>,
+    /// What a match has right after the literal, likewise.
+    pub(crate) trailing: Option<Arc<Hir>>,
 }
 
 impl Neighbours {
@@ -40,6 +47,8 @@ impl Neighbours {
                 _ => *mine = None,
             }
         }
+        self.leading = None;
+        self.trailing = None;
     }
 
     /// False when no match can run through the literal at `range` of
@@ -74,6 +83,7 @@ pub(crate) fn around_part(parts: &[Hir], i: usize) -> Neighbours {
         after: (!nullable(after))
             .then(|| edge_chars(after.iter(), Edge::First, 0))
             .flatten(),
+        ..Neighbours::any()
     }
 }
 
@@ -256,6 +266,7 @@ pub(crate) fn for_kept(all: &[(String, Neighbours)], kept: &[String]) -> Vec<(St
                             true => n.after.clone(),
                             false => char_class(lit[end..].chars().next()),
                         },
+                        ..Neighbours::any()
                     };
                     match sides.as_mut() {
                         Some(s) => s.union(&here),
@@ -308,7 +319,7 @@ mod tests {
     fn dropped_literals_lend_their_inner_neighbours() {
         let around = Neighbours {
             before: Some(ClassUnicode::new([ClassUnicodeRange::new('0', '9')])),
-            after: None,
+            ..Neighbours::any()
         };
         let all = vec![
             ("专柜价".to_string(), around.clone()),
@@ -327,10 +338,11 @@ mod tests {
         let mut a = Neighbours {
             before: one('a'),
             after: one('x'),
+            ..Neighbours::any()
         };
         a.union(&Neighbours {
             before: one('b'),
-            after: None,
+            ..Neighbours::any()
         });
         assert!(a.allow("bq", &(1..2)) && a.allow("aqz", &(1..2)));
         assert!(!a.allow("cq", &(1..2)));

@@ -12,12 +12,14 @@
 
 use super::confirm::{self, Branch, Groups, Needs};
 use super::dict::{Grouped, Use};
+use super::ends::{CacheStack, Ends, EndsCache};
 use super::pair_index::KeyHasher;
 use regex::{Regex, RegexSet, RegexSetBuilder};
 use regex_syntax::hir::literal::{ExtractKind, Extractor, Seq};
 use regex_syntax::hir::{Class, Hir, HirKind, Look, LookSet};
 use std::hash::BuildHasherDefault;
 use std::ops::Range;
+use std::sync::Arc;
 
 use super::neighbours::{self, Neighbours};
 use crate::ruleset::REGEX_SIZE_LIMIT;
@@ -140,7 +142,7 @@ impl RulePattern {
                 literals,
                 reach,
                 to_end: ends_text(pattern),
-                sides: lits.into_iter().map(|l| (l.text, l.sides)).collect(),
+                sides: with_contexts(lits),
             });
         }
         Ok(RulePattern::Free(build(pattern)?))
@@ -174,7 +176,7 @@ pub(super) fn cost(literals: &[String]) -> f64 {
 /// pattern that is a sequence reaches before a literal only as far as the
 /// parts before it (原价 in a reference-price pattern that starts with the
 /// price: far before, little after), so its window is cut to fit.
-fn windowed_literals(hir: &Hir) -> Option<(Vec<Lit>, Reach)> {
+fn windowed_literals(hir: &Hir) -> Option<(Vec<Lit<'_>>, Reach)> {
     let (literals, reach) = placed_around(hir, 0)?;
     // A pattern without a bound on its length was searched this far around
     // its literal before windows were fitted: never further.
@@ -192,24 +194,64 @@ fn windowed_literals(hir: &Hir) -> Option<(Vec<Lit>, Reach)> {
 /// A literal one of which every match of a pattern contains, with what may
 /// stand beside it in such a match.
 #[derive(Debug, Clone)]
-pub(super) struct Lit {
+pub(super) struct Lit<'h> {
     text: String,
     sides: Neighbours,
+    /// The parts a match has right before the literal, in order, where
+    /// known (see [`Neighbours::leading`]); borrowed until one is chosen.
+    leading: Option<Vec<&'h Hir>>,
+    /// The parts a match has right after it, likewise.
+    trailing: Option<Vec<&'h Hir>>,
+}
+
+impl Lit<'_> {
+    /// Nothing stands beside this literal within the part it is all of.
+    fn whole(mut self) -> Self {
+        self.leading = Some(Vec::new());
+        self.trailing = Some(Vec::new());
+        self
+    }
 }
 
 /// The distinct texts of `lits`, sorted.
-pub(super) fn texts(lits: &[Lit]) -> Vec<String> {
+pub(super) fn texts(lits: &[Lit<'_>]) -> Vec<String> {
     let set: std::collections::BTreeSet<&str> = lits.iter().map(|l| l.text.as_str()).collect();
     set.into_iter().map(String::from).collect()
 }
 
+/// Each literal with its sides, the parts around it made one regex each;
+/// literals beside the same parts share them.
+fn with_contexts(lits: Vec<Lit<'_>>) -> Vec<(String, Neighbours)> {
+    let mut made: Vec<(Vec<*const Hir>, Arc<Hir>)> = Vec::new();
+    let mut make = |parts: Option<Vec<&Hir>>| {
+        let parts = parts?;
+        let key: Vec<*const Hir> = parts.iter().map(|&h| h as *const Hir).collect();
+        if let Some((_, hir)) = made.iter().find(|(k, _)| *k == key) {
+            return Some(Arc::clone(hir));
+        }
+        let hir = Arc::new(Hir::concat(parts.into_iter().cloned().collect()));
+        made.push((key, Arc::clone(&hir)));
+        Some(hir)
+    };
+    lits.into_iter()
+        .map(|l| {
+            let mut sides = l.sides;
+            sides.leading = make(l.leading);
+            sides.trailing = make(l.trailing);
+            (l.text, sides)
+        })
+        .collect()
+}
+
 /// Literals with nothing known of their sides.
-fn unconstrained(literals: Vec<String>) -> Vec<Lit> {
+fn unconstrained<'h>(literals: Vec<String>) -> Vec<Lit<'h>> {
     literals
         .into_iter()
         .map(|text| Lit {
             text,
             sides: Neighbours::any(),
+            leading: None,
+            trailing: None,
         })
         .collect()
 }
@@ -218,8 +260,8 @@ fn unconstrained(literals: Vec<String>) -> Vec<Lit> {
 /// an alternation; for a sequence, any part's literals or the literals that
 /// start any tail of it, whichever occur least (the narrower window on a
 /// tie).
-pub(super) fn placed_around(hir: &Hir, depth: usize) -> Option<(Vec<Lit>, Reach)> {
-    let around = |literals: Vec<Lit>, before: usize, after: usize| {
+pub(super) fn placed_around<'h>(hir: &'h Hir, depth: usize) -> Option<(Vec<Lit<'h>>, Reach)> {
+    let around = |literals: Vec<Lit<'h>>, before: usize, after: usize| {
         let shortest = literals.iter().map(|l| l.text.len()).min().unwrap_or(0);
         let reach = Reach {
             before: before.saturating_sub(shortest),
@@ -263,7 +305,24 @@ pub(super) fn placed_around(hir: &Hir, depth: usize) -> Option<(Vec<Lit>, Reach)
                     // around it beside each one.
                     if neighbours::is_literal_set(sub) {
                         let sides = neighbours::around_part(subs, i);
-                        l.iter_mut().for_each(|l| l.sides = sides.clone());
+                        for l in l.iter_mut() {
+                            l.sides = sides.clone();
+                            l.leading = Some(subs[..i].iter().collect());
+                            l.trailing = Some(subs[i + 1..].iter().collect());
+                        }
+                    } else {
+                        // What stands beside one inside the part has the
+                        // parts around the part beside it in turn.
+                        for l in l.iter_mut() {
+                            l.leading = l
+                                .leading
+                                .take()
+                                .map(|inner| subs[..i].iter().chain(inner).collect());
+                            l.trailing = l
+                                .trailing
+                                .take()
+                                .map(|inner| inner.into_iter().chain(&subs[i + 1..]).collect());
+                        }
                     }
                     options.push(around(l, sum(&lens[..=i]), sum(&lens[i..])));
                 }
@@ -285,10 +344,20 @@ pub(super) fn placed_around(hir: &Hir, depth: usize) -> Option<(Vec<Lit>, Reach)
                             .into_iter()
                             .map(|text| {
                                 let mut sides = whole.clone();
-                                if !own.contains(&text) {
+                                // A literal cut short of its part may go
+                                // on in it.
+                                let longer =
+                                    |o: &String| o.len() > text.len() && o.starts_with(&text);
+                                let cut = !own.contains(&text) || own.iter().any(longer);
+                                if cut {
                                     sides.after = None;
                                 }
-                                Lit { text, sides }
+                                Lit {
+                                    text,
+                                    sides,
+                                    leading: Some(subs[..i].iter().collect()),
+                                    trailing: (!cut).then(|| subs[i + 1..].iter().collect()),
+                                }
                             })
                             .collect();
                         options.push(around(l, sum(&lens[..i]) + shortest, sum(&lens[i..])));
@@ -303,7 +372,12 @@ pub(super) fn placed_around(hir: &Hir, depth: usize) -> Option<(Vec<Lit>, Reach)
         }
         _ => {
             let len = capped_len(hir);
-            required_literals(hir, depth).map(|l| around(unconstrained(l), len, len))
+            let mut l = unconstrained(required_literals(hir, depth)?);
+            // A literal that is the whole match has nothing beside it here.
+            if neighbours::is_literal_set(hir) {
+                l = l.into_iter().map(Lit::whole).collect();
+            }
+            Some(around(l, len, len))
         }
     }
 }
@@ -311,7 +385,7 @@ pub(super) fn placed_around(hir: &Hir, depth: usize) -> Option<(Vec<Lit>, Reach)
 /// The literals one of which every match of a part of a sequence contains,
 /// with their sides inside the part where known. A repetition may repeat
 /// what stands beside a literal, so its literals' sides are unknown.
-fn part_literals(hir: &Hir, depth: usize) -> Option<Vec<Lit>> {
+fn part_literals(hir: &Hir, depth: usize) -> Option<Vec<Lit<'_>>> {
     match hir.kind() {
         HirKind::Capture(_) | HirKind::Alternation(_) | HirKind::Concat(_) => {
             placed_around(hir, depth).map(|(literals, _)| literals)
@@ -460,6 +534,8 @@ pub(crate) struct Search {
     /// What may stand beside each literal in a match (after it, for an
     /// anchored pattern); a literal not listed may have anything beside it.
     sides: std::collections::HashMap<Box<str>, Neighbours, BuildHasherDefault<KeyHasher>>,
+    /// The rest of a match either side of each literal, for windowed patterns.
+    ends: Option<Ends>,
 }
 
 impl Search {
@@ -470,6 +546,7 @@ impl Search {
         to_end: TextEnd,
         needs: Needs,
         sides: Vec<(String, Neighbours)>,
+        ends: Option<Ends>,
     ) -> Search {
         Search {
             rule,
@@ -477,6 +554,7 @@ impl Search {
             reach,
             to_end,
             needs,
+            ends,
             sides: sides
                 .into_iter()
                 .filter(|(_, n)| n.before.is_some() || n.after.is_some())
@@ -541,6 +619,8 @@ pub(crate) struct Patterns {
     /// Patterns without usable literals, searched over the whole text.
     set: Option<RegexSet>,
     free: Vec<(u32, Regex)>,
+    /// The caches of the windowed patterns' [`Ends`], by pattern.
+    ends_caches: CacheStack<Vec<Option<EndsCache>>>,
 }
 
 /// Literals the dictionary pass must find for the patterns, each list with
@@ -651,6 +731,10 @@ impl Patterns {
                         }
                     };
                     let kept = fewest(literals, implied);
+                    let ends = match placement {
+                        Placement::Windowed => Ends::new(&sides, &kept),
+                        Placement::Anchored => None,
+                    };
                     let sides = match placement {
                         Placement::Windowed => neighbours::for_kept(&sides, &kept),
                         // Every kept literal is one of the literals, each
@@ -661,7 +745,7 @@ impl Patterns {
                             .collect(),
                     };
                     let needs = Needs::new(&kept, &branches, placement, sets);
-                    list.push(Search::new(rule, regex, reach, to_end, needs, sides));
+                    list.push(Search::new(rule, regex, reach, to_end, needs, sides, ends));
                     let index = list.len() as u32 - 1;
                     let what = match placement {
                         Placement::Anchored => Use::Anchor(index),
@@ -762,30 +846,41 @@ impl Patterns {
         confirms: &Grouped,
         mut found: impl FnMut(u32, usize, usize),
     ) {
+        let mut caches = self.ends_caches.take(|| {
+            let create = |s: &Search| s.ends.as_ref().map(Ends::create_cache);
+            self.windowed.iter().map(create).collect()
+        });
+        let mut spans: Vec<Range<usize>> = Vec::new();
         for (pattern, group) in hits.groups() {
             let Some(search) = self.windowed.get(pattern as usize) else {
                 continue;
             };
-            let mut windows = group
+            let mut cache = caches.get_mut(pattern as usize).and_then(Option::as_mut);
+            let windows = group
                 .iter()
                 .filter(|(_, r)| search.may_match_through(text, r))
                 .map(|(_, r)| (r, search.window(text, r)))
                 .filter(|(r, w)| search.needs.met(text, r, w, confirms))
+                .filter(|(r, w)| match (&search.ends, cache.as_deref_mut()) {
+                    (Some(ends), Some(cache)) => ends.fit(cache, text, r, w),
+                    _ => true,
+                })
                 .map(|(_, w)| w);
-            // Overlapping windows of one pattern merge, so no match is seen twice.
-            let Some(mut current) = windows.next() else {
-                continue;
-            };
+            // Overlapping windows of one pattern merge, so no match is seen
+            // twice. All are checked before any runs: the checks' DFAs and
+            // the pattern's own stay in cache through their turn.
+            spans.clear();
             for w in windows {
-                if w.start <= current.end {
-                    current.end = current.end.max(w.end);
-                } else {
-                    let done = std::mem::replace(&mut current, w);
-                    search_window(text, search, done, |s, e| found(search.rule, s, e));
+                match spans.last_mut() {
+                    Some(current) if w.start <= current.end => current.end = current.end.max(w.end),
+                    _ => spans.push(w),
                 }
             }
-            search_window(text, search, current, |s, e| found(search.rule, s, e));
+            for w in spans.drain(..) {
+                search_window(text, search, w, |s, e| found(search.rule, s, e));
+            }
         }
+        self.ends_caches.put(caches);
     }
 
     /// Calls `found(rule, start, end)` for every match of the patterns that
@@ -830,8 +925,8 @@ fn after_anchors(pattern: &str, literals: &[String]) -> Vec<(String, Neighbours)
             (
                 l.clone(),
                 Neighbours {
-                    before: None,
                     after,
+                    ..Neighbours::any()
                 },
             )
         })
@@ -1067,6 +1162,64 @@ mod tests {
             let mut unfiltered = placed.patterns.clone();
             unfiltered.windowed[0].sides.clear();
             unfiltered.windowed[0].needs = Needs::default();
+            unfiltered.windowed[0].ends = None;
+            proptest::prop_assert_eq!(
+                search(&placed, &text),
+                search_with(&placed, &unfiltered, &text)
+            );
+        }
+    }
+
+    /// Travel times and user shares: one literal (分钟) in several places,
+    /// one (选择) inside a sequence inside an alternation.
+    const TRAVEL: &str = "(?:距|距离)\\p{Han}{0,3}?(?:地铁|商场)(?:只需|约)*[0-9三]+(?:个)?(?:分钟|小时)|[0-9三]+(?:分钟|小时)(?:即可)?(?:直达|抵达)|[0-9]+%的?(?:用户|人)都?(?:选择了?|推荐)";
+
+    #[test]
+    fn windows_are_not_searched_where_the_rest_of_a_match_cannot_stand() {
+        let placed = windowed(TRAVEL);
+        let search = &placed.patterns.windowed[0];
+        let ends = search
+            .ends
+            .as_ref()
+            .expect("the sides of its literals are known");
+        let mut cache = ends.create_cache();
+        let mut fits = |text: &str, lit: &str| {
+            let i = text.find(lit).unwrap();
+            let literal = i..i + lit.len();
+            ends.fit(&mut cache, text, &literal, &search.window(text, &literal))
+        };
+        assert!(fits("距离地铁约5分钟", "地铁"));
+        assert!(fits("5分钟直达", "分钟直"));
+        assert!(fits("50%的用户都选择了", "%的用"));
+        // What stands before the literal must end a match's start...
+        assert!(!fits("地铁约5分钟", "地铁"));
+        assert!(!fits("等分钟直达", "分钟直"));
+        assert!(!fits("%的用户都选择了", "%的用"));
+        // ...and what follows it go on as a match goes on.
+        assert!(!fits("距离地铁很远", "地铁"));
+        assert!(!fits("距离商场三个钟头", "商场"));
+    }
+
+    proptest::proptest! {
+        /// Skipping literals where no match can have the text on either
+        /// side of them finds the same matches as searching around every one.
+        #[test]
+        fn skipping_literals_by_what_stands_around_them_loses_no_match(
+            words in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "距离", "距", "地铁", "商场", "只需", "约", "5", "三", "个", "分钟",
+                    "小时", "即可", "直达", "50%", "的", "用户", "人", "都", "选择",
+                    "了", "推荐", "好", " ", ",", "距离地铁约5分钟", "3小时抵达",
+                ]),
+                0..24,
+            )
+        ) {
+            let text: String = words.concat();
+            let placed = windowed(TRAVEL);
+            let mut unfiltered = placed.patterns.clone();
+            unfiltered.windowed[0].sides.clear();
+            unfiltered.windowed[0].needs = Needs::default();
+            unfiltered.windowed[0].ends = None;
             proptest::prop_assert_eq!(
                 search(&placed, &text),
                 search_with(&placed, &unfiltered, &text)
