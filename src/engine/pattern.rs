@@ -90,6 +90,9 @@ pub(crate) enum RulePattern {
         branches: Vec<Branch>,
         /// What may stand beside each literal in a match.
         sides: Vec<(String, Neighbours)>,
+        /// For a windowed pattern, the rest of a match either side of each
+        /// literal it keeps, shared by the scanners built from the rules.
+        ends: Option<Arc<Ends>>,
     },
     /// Searched over the whole text.
     Free(Regex),
@@ -131,10 +134,16 @@ impl RulePattern {
                 },
                 to_end: ends_text(pattern),
                 sides,
+                ends: None,
             });
         }
         if let Some((lits, reach)) = required {
             let literals = texts(&lits);
+            let sides = with_contexts(lits);
+            // Built once, when the rules load, like the anchored patterns'
+            // sides: scanners built from them share the DFAs.
+            let kept = fewest(literals.clone(), implied(Placement::Windowed));
+            let ends = Ends::new(&sides, &kept).map(Arc::new);
             return Ok(RulePattern::Placed {
                 placement: Placement::Windowed,
                 regex: build(pattern)?,
@@ -142,7 +151,8 @@ impl RulePattern {
                 literals,
                 reach,
                 to_end: ends_text(pattern),
-                sides: with_contexts(lits),
+                sides,
+                ends,
             });
         }
         Ok(RulePattern::Free(build(pattern)?))
@@ -535,7 +545,7 @@ pub(crate) struct Search {
     /// anchored pattern); a literal not listed may have anything beside it.
     sides: std::collections::HashMap<Box<str>, Neighbours, BuildHasherDefault<KeyHasher>>,
     /// The rest of a match either side of each literal, for windowed patterns.
-    ends: Option<Ends>,
+    ends: Option<Arc<Ends>>,
 }
 
 impl Search {
@@ -546,7 +556,7 @@ impl Search {
         to_end: TextEnd,
         needs: Needs,
         sides: Vec<(String, Neighbours)>,
-        ends: Option<Ends>,
+        ends: Option<Arc<Ends>>,
     ) -> Search {
         Search {
             rule,
@@ -715,26 +725,13 @@ impl Patterns {
                     to_end,
                     branches,
                     sides,
+                    ends,
                 } => {
-                    // A literal that another literal finds adds nothing:
-                    // 专柜价 starts with (or, in a window, contains) 专柜.
-                    let (list, sets, implied): (_, _, fn(&str, &str) -> bool) = match placement {
-                        Placement::Anchored => {
-                            (&mut patterns.anchored, &mut anchor_sets, |l, o| {
-                                l.starts_with(o)
-                            })
-                        }
-                        Placement::Windowed => {
-                            (&mut patterns.windowed, &mut window_sets, |l, o| {
-                                l.contains(o)
-                            })
-                        }
+                    let (list, sets) = match placement {
+                        Placement::Anchored => (&mut patterns.anchored, &mut anchor_sets),
+                        Placement::Windowed => (&mut patterns.windowed, &mut window_sets),
                     };
-                    let kept = fewest(literals, implied);
-                    let ends = match placement {
-                        Placement::Windowed => Ends::new(&sides, &kept),
-                        Placement::Anchored => None,
-                    };
+                    let kept = fewest(literals, implied(placement));
                     let sides = match placement {
                         Placement::Windowed => neighbours::for_kept(&sides, &kept),
                         // Every kept literal is one of the literals, each
@@ -847,7 +844,7 @@ impl Patterns {
         mut found: impl FnMut(u32, usize, usize),
     ) {
         let mut caches = self.ends_caches.take(|| {
-            let create = |s: &Search| s.ends.as_ref().map(Ends::create_cache);
+            let create = |s: &Search| s.ends.as_deref().map(Ends::create_cache);
             self.windowed.iter().map(create).collect()
         });
         let mut spans: Vec<Range<usize>> = Vec::new();
@@ -856,15 +853,19 @@ impl Patterns {
                 continue;
             };
             let mut cache = caches.get_mut(pattern as usize).and_then(Option::as_mut);
+            let mut ends_fit = |r: &Range<usize>, w: &Range<usize>| match (
+                search.ends.as_deref(),
+                cache.as_deref_mut(),
+            ) {
+                (Some(ends), Some(cache)) => ends.fit(cache, text, r, w),
+                _ => true,
+            };
             let windows = group
                 .iter()
                 .filter(|(_, r)| search.may_match_through(text, r))
                 .map(|(_, r)| (r, search.window(text, r)))
                 .filter(|(r, w)| search.needs.met(text, r, w, confirms))
-                .filter(|(r, w)| match (&search.ends, cache.as_deref_mut()) {
-                    (Some(ends), Some(cache)) => ends.fit(cache, text, r, w),
-                    _ => true,
-                })
+                .filter(|(r, w)| ends_fit(r, w))
                 .map(|(_, w)| w);
             // Overlapping windows of one pattern merge, so no match is seen
             // twice. All are checked before any runs: the checks' DFAs and
@@ -931,6 +932,15 @@ fn after_anchors(pattern: &str, literals: &[String]) -> Vec<(String, Neighbours)
             )
         })
         .collect()
+}
+
+/// Whether a literal that another literal finds adds nothing: 专柜价 starts
+/// with (or, in a window, contains) 专柜.
+fn implied(placement: Placement) -> fn(&str, &str) -> bool {
+    match placement {
+        Placement::Anchored => |l, o| l.starts_with(o),
+        Placement::Windowed => |l, o| l.contains(o),
+    }
 }
 
 /// Drops each literal that `implied(literal, other)` says another literal
