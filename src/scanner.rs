@@ -401,10 +401,14 @@ impl Scanner {
         // on severity: when none is filtered out, grading waits for the
         // candidates that stay.
         let grade_late = inner.min_severity == Severity::Info;
+        let sentences = self.unexempted(n, &hits);
         let mut candidates = Vec::new();
-        for (rule_idx, term) in &hits.terms {
+        for ((rule_idx, term), sentence) in hits.terms.iter().zip(sentences) {
+            let Some(sentence) = sentence else {
+                continue;
+            };
             token_cache.retain(|(run, _)| run.end > term.start);
-            let Some(mut c) = self.claim(n, &hits, *rule_idx, term.clone(), &mut token_cache)
+            let Some(mut c) = self.claim(n, *rule_idx, term.clone(), sentence, &mut token_cache)
             else {
                 continue;
             };
@@ -455,44 +459,60 @@ impl Scanner {
         }
     }
 
-    /// Decides whether one term match is a claim, and what text it claims;
-    /// [`Scanner::grade`] says how serious it is. Checks run cheapest first:
-    /// most candidates end at an exemption phrase.
+    /// The sentence around each term of `hits` that no exemption covers,
+    /// `None` for the rest. Terms are checked rule by rule, each rule's in
+    /// order of start: one exemption regex runs many times in a row, its
+    /// lazy DFA staying in the processor's cache instead of being fetched
+    /// again for every candidate.
+    fn unexempted(&self, n: &str, hits: &Hits) -> Vec<Option<Range<usize>>> {
+        let inner = &*self.inner;
+        let mut order: Vec<u32> = (0..hits.terms.len() as u32).collect();
+        order.sort_by_key(|&i| hits.terms[i as usize].0);
+        let mut sentences = vec![None; hits.terms.len()];
+        for i in order {
+            let (rule_idx, term) = &hits.terms[i as usize];
+            let compiled = &inner.rules[*rule_idx as usize];
+            if hits.exempts(*rule_idx, compiled.rule.category, term) {
+                continue;
+            }
+            let sentence = sentence_around(n, term.clone());
+            // Exemption patterns are short: look only near the term.
+            let window = window_around(n, &sentence, term);
+            let covers = |m: regex::Match| {
+                window.start + m.start() <= term.start && window.start + m.end() >= term.end
+            };
+            // Most windows hold no exemption at all: a match test is
+            // cheaper than finding where matches are.
+            let exempt_near = |re: &Regex| {
+                let near = &n[window.clone()];
+                re.is_match(near) && re.find_iter(near).any(covers)
+            };
+            if compiled.exempt_re.as_ref().is_some_and(exempt_near)
+                || compiled
+                    .category_exempt_res
+                    .iter()
+                    .any(|&i| exempt_near(&inner.exemption_res[i]))
+            {
+                continue;
+            }
+            sentences[i as usize] = Some(sentence);
+        }
+        sentences
+    }
+
+    /// Decides whether one term match that no exemption covers is a claim,
+    /// and what text it claims; [`Scanner::grade`] says how serious it is.
     fn claim(
         &self,
         n: &str,
-        hits: &Hits,
         rule_idx: u32,
         term: Range<usize>,
+        sentence: Range<usize>,
         token_cache: &mut Vec<(Range<usize>, Vec<Token>)>,
     ) -> Option<Candidate> {
         let inner = &*self.inner;
         let compiled = &inner.rules[rule_idx as usize];
         let rule = &compiled.rule;
-        if hits.exempts(rule_idx, rule.category, &term) {
-            return None;
-        }
-
-        let sentence = sentence_around(n, term.clone());
-        // Exemption patterns are short: look only near the term.
-        let window = window_around(n, &sentence, &term);
-        let covers = |m: regex::Match| {
-            window.start + m.start() <= term.start && window.start + m.end() >= term.end
-        };
-        // Most windows hold no exemption at all: a match test is cheaper
-        // than finding where matches are.
-        let exempt_near = |re: &Regex| {
-            let near = &n[window.clone()];
-            re.is_match(near) && re.find_iter(near).any(covers)
-        };
-        if compiled.exempt_re.as_ref().is_some_and(exempt_near)
-            || compiled
-                .category_exempt_res
-                .iter()
-                .any(|&i| exempt_near(&inner.exemption_res[i]))
-        {
-            return None;
-        }
 
         let check_boundary = match rule.boundary {
             Boundary::Auto => n[term.clone()].chars().count() <= 2,
